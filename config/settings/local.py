@@ -1,0 +1,7 @@
+"""Developer machine: debug on, SQLite and console email by default."""
+
+from config.env import env_bool
+
+from .base import *  # noqa: F403
+
+DEBUG = env_bool("DEBUG", True)

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("", include("tandem.web.urls")),
+    path("accounts/", include("tandem.accounts.urls")),
+    path("o/<slug:org_slug>/", include("tandem.organisations.urls")),
+    path("o/<slug:org_slug>/people/", include("tandem.people.urls")),
+    path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
+]

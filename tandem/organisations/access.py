@@ -1,0 +1,53 @@
+"""Who may see an organisation's pages: resolves the URL's organisation for the signed-in
+user once, so views never look tenants up themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+
+from tandem.accounts.models import User
+from tandem.organisations.errors import OrganisationNotFound
+from tandem.organisations.models import Membership, Organisation, Role
+from tandem.organisations.selectors import membership_for
+
+P = ParamSpec("P")
+CURRENT_ORG_SESSION_KEY = "current_org_slug"
+
+
+class OrgRequest(HttpRequest):
+    """A request whose organisation and caller's membership were resolved by `org_view`."""
+
+    user: User
+    membership: Membership
+    organisation: Organisation
+
+
+def org_view(
+    min_role: str = Role.MEMBER,
+) -> Callable[[Callable[Concatenate[OrgRequest, P], HttpResponse]], Callable[..., HttpResponse]]:
+    """Decorate a view taking `org_slug`: sign-in required, active membership of at least
+    `min_role` required, else 404 (the same answer whether or not the organisation exists)."""
+
+    def decorator(view: Callable[Concatenate[OrgRequest, P], HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, org_slug: str, **kwargs: Any) -> HttpResponse:
+            assert isinstance(request.user, User)  # login_required guarantees it
+            try:
+                membership = membership_for(user=request.user, org_slug=org_slug, min_role=min_role)
+            except OrganisationNotFound as exc:
+                raise Http404(exc.message) from exc
+            org_request: OrgRequest = request  # type: ignore[assignment]
+            org_request.membership = membership
+            org_request.organisation = membership.organisation
+            request.session[CURRENT_ORG_SESSION_KEY] = org_slug
+            return view(org_request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
