@@ -22,7 +22,7 @@ def env_str(name: str, default: str | None = None) -> str:
     return value
 
 
-def env_bool(name: str, default: bool) -> bool:
+def env_bool(name: str, *, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default

@@ -2,7 +2,7 @@
 
 from config.env import env_bool, env_int, env_str
 
-from .base import *  # noqa: F403
+from .base import *
 
 SECRET_KEY = env_str("SECRET_KEY")  # no default: fail fast
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
@@ -10,8 +10,8 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
 DEBUG = False
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

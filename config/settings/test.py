@@ -1,7 +1,7 @@
 """Test settings: the database engine comes from DATABASE_URL like everywhere else
 (SQLite when unset, PostgreSQL in CI's second pass)."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only

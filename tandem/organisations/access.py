@@ -37,7 +37,8 @@ def org_view(
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, org_slug: str, **kwargs: Any) -> HttpResponse:
-            assert isinstance(request.user, User)  # login_required guarantees it
+            if not isinstance(request.user, User):  # login_required has let only real users through
+                raise Http404
             try:
                 membership = membership_for(user=request.user, org_slug=org_slug, min_role=min_role)
             except OrganisationNotFound as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tandem.accounts.models import User
 from tandem.organisations.errors import OrganisationNotFound
@@ -40,8 +40,6 @@ def membership_list(
     if not include_inactive:
         qs = qs.filter(is_active=True)
     if query:
-        from django.db.models import Q
-
         qs = qs.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query))
     return qs.order_by("-is_active", "user__full_name", "user__email")
 

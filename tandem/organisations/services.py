@@ -137,7 +137,9 @@ def invitation_accept_new_user(*, raw_key: str, full_name: str, password: str) -
     """Accept an invitation by creating the account for the invited address."""
     invitation = invitation_by_key(raw_key=raw_key)
     if User.objects.filter(email=invitation.email).exists():
-        raise InvitationInvalid("An account with this email already exists. Sign in to accept.", field="email")
+        raise InvitationInvalid(
+            "An account with this email already exists. Sign in to accept.", field="email"
+        )
     user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())
     return invitation_accept(raw_key=raw_key, user=user)
 
@@ -151,7 +153,11 @@ def membership_change_role(*, membership: Membership, role: str, by: Membership)
     _require_org_admin(by, membership.organisation)
     if role not in Role.values:
         raise InvitationInvalid(f"Unknown role “{role}”.", field="role")
-    if membership.role == Role.ORG_ADMIN and role != Role.ORG_ADMIN and _active_org_admins(membership.organisation) <= 1:
+    if (
+        membership.role == Role.ORG_ADMIN
+        and role != Role.ORG_ADMIN
+        and _active_org_admins(membership.organisation) <= 1
+    ):
         raise MembershipConflict("The organisation must keep at least one organisation admin.", field="role")
     membership.role = role
     membership.save(update_fields=["role"])

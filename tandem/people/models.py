@@ -32,7 +32,9 @@ class Skill(TaxonomyItem):
 class Competency(TaxonomyItem):
     class Meta(TaxonomyItem.Meta):
         verbose_name_plural = "competencies"
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="competency_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="competency_unique_name")
+        ]
 
 
 class WorkValue(TaxonomyItem):
@@ -42,7 +44,9 @@ class WorkValue(TaxonomyItem):
 
 class Department(TaxonomyItem):
     class Meta(TaxonomyItem.Meta):
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="department_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="department_unique_name")
+        ]
 
 
 class CareerLevel(models.Model):
@@ -101,7 +105,9 @@ class Profile(models.Model):
     headline = models.CharField(max_length=150, blank=True)
     bio = models.TextField(blank=True, max_length=4000)
     job_title = models.CharField(max_length=120, blank=True)
-    department = models.ForeignKey(Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     career_level = models.ForeignKey(
         CareerLevel, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -112,7 +118,9 @@ class Profile(models.Model):
     location = models.CharField(max_length=120, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", help_text="IANA time zone, e.g. Europe/Paris")
     languages = models.ManyToManyField(Language, blank=True, related_name="+")
-    skills = models.ManyToManyField(Skill, through="ProfileSkill", blank=True, related_name="offered_by")
+    skills: models.ManyToManyField[Skill, ProfileSkill] = models.ManyToManyField(
+        Skill, through="ProfileSkill", blank=True, related_name="offered_by"
+    )
     goal_skills = models.ManyToManyField(Skill, blank=True, related_name="wanted_by")
     goals_text = models.TextField(blank=True, max_length=2000, help_text="What you want to grow in")
     values = models.ManyToManyField(WorkValue, blank=True, related_name="+")
@@ -146,3 +154,6 @@ class ProfileSkill(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["profile", "skill"], name="profileskill_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.skill} ({self.get_level_display()})"

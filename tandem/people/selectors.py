@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.fields.files import FieldFile
 
 from tandem.organisations.models import Organisation
 from tandem.people.errors import ProfileNotFound
@@ -37,7 +38,10 @@ def _profile_base(organisation: Organisation) -> QuerySet[Profile]:
         Profile.objects.filter(organisation=organisation, membership__is_active=True)
         .select_related("membership__user", "department", "career_level", "manager__user")
         .prefetch_related(
-            Prefetch("skill_levels", queryset=ProfileSkill.objects.select_related("skill").order_by("-level", "skill__name")),
+            Prefetch(
+                "skill_levels",
+                queryset=ProfileSkill.objects.select_related("skill").order_by("-level", "skill__name"),
+            ),
             "languages",
             "values",
             "goal_skills",
@@ -172,3 +176,18 @@ def time_zones_in_use(*, organisation: Organisation) -> list[str]:
         .distinct()
         .order_by("time_zone")
     )
+
+
+def profile_photo_get(*, organisation: Organisation, profile_id: int) -> FieldFile:
+    """The stored photo of an active member's profile, or ProfileNotFound (also when there is none).
+
+    Lean on purpose: the directory asks for one per card.
+    """
+    profile = (
+        Profile.objects.only("pk", "photo")
+        .filter(organisation=organisation, membership__is_active=True, pk=profile_id)
+        .first()
+    )
+    if profile is None or not profile.photo:
+        raise ProfileNotFound("No such photo.")
+    return profile.photo

@@ -40,7 +40,10 @@ VALID_TIME_ZONES = frozenset(zoneinfo.available_timezones())
 def taxonomy_seed_defaults(*, organisation: Organisation) -> None:
     """Give a new organisation sensible skills, competencies, values, levels and departments."""
     CareerLevel.objects.bulk_create(
-        [CareerLevel(organisation=organisation, rank=i, name=n) for i, n in enumerate(defaults.CAREER_LEVELS, 1)],
+        [
+            CareerLevel(organisation=organisation, rank=i, name=n)
+            for i, n in enumerate(defaults.CAREER_LEVELS, 1)
+        ],
         ignore_conflicts=True,
     )
     Skill.objects.bulk_create(
@@ -72,7 +75,9 @@ def taxonomy_create(
     if model.objects.filter(organisation=organisation, name__iexact=name).exists():
         raise TaxonomyConflict(f"“{name}” already exists.", field="name")
     extra = {"category": category.strip()} if model is Skill else {}
-    return model.objects.create(organisation=organisation, name=name, description=description.strip(), **extra)
+    return model.objects.create(
+        organisation=organisation, name=name, description=description.strip(), **extra
+    )
 
 
 def taxonomy_rename(
@@ -149,7 +154,9 @@ class ProfileChanges:
     mentoring_capacity: int | None = None
 
 
-def _ids_in_org(model: type[Skill] | type[WorkValue], organisation: Organisation, ids: Sequence[int], field_name: str) -> list[int]:
+def _ids_in_org(
+    model: type[Skill] | type[WorkValue], organisation: Organisation, ids: Sequence[int], field_name: str
+) -> list[int]:
     wanted = set(ids)
     found = set(model.objects.filter(organisation=organisation, pk__in=wanted).values_list("pk", flat=True))
     if missing := wanted - found:
@@ -170,9 +177,7 @@ def _validate_manager(profile: Profile, manager_id: int) -> None:
         if current == profile.membership_id:
             raise ProfileInvalid("That would make a reporting-line loop.", field="manager")
         seen.add(current)
-        current = (
-            Profile.objects.filter(membership_id=current).values_list("manager_id", flat=True).first()
-        )
+        current = Profile.objects.filter(membership_id=current).values_list("manager_id", flat=True).first()
 
 
 @transaction.atomic
@@ -268,7 +273,7 @@ def profile_set_photo(*, profile: Profile, photo: object | None) -> Profile:
     """Replace (or with None, remove) the profile photo."""
     if profile.photo:
         profile.photo.delete(save=False)
-    profile.photo = photo  # type: ignore[assignment]
+    profile.photo = photo
     profile.save(update_fields=["photo", "updated_at"])
     return profile
 
