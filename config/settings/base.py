@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "tandem.organisations",
     "tandem.people",
     "tandem.programs",
+    "tandem.mentorships",
     "tandem.web",
 ]
 
