@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "tandem.people",
     "tandem.programs",
     "tandem.mentorships",
+    "tandem.matching",
     "tandem.web",
 ]
 

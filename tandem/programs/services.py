@@ -27,13 +27,13 @@ from tandem.programs.models import (
 )
 from tandem.programs.templates_catalogue import PROGRAM_TEMPLATES
 
-CRITERIA = ("goals", "values", "industry", "level", "time_zone", "availability", "language", "preferences")
+CRITERIA = ("goals", "values", "industry", "level", "timezone", "availability", "language", "preferences")
 DEFAULT_WEIGHTS: dict[str, float] = {
     "goals": 8,
     "values": 5,
     "industry": 3,
     "level": 5,
-    "time_zone": 5,
+    "timezone": 5,
     "availability": 4,
     "language": 5,
     "preferences": 3,
@@ -164,7 +164,7 @@ def _apply(program: Program, s: ProgramSettings) -> None:
         elif f.name == "max_time_zone_gap_hours":
             _int_range(value, 0, 26, f.name)
         elif f.name in {"min_level_gap", "max_level_gap"}:
-            _int_range(value, -10, 10, f.name)
+            _int_range(value, 0, 10, f.name)
         elif f.name == "criteria_weights":
             value = _validated_weights(value)
         elif f.name == "must_criteria":
