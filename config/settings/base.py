@@ -128,7 +128,19 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tandem <tandem@localhost>")
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# "thread": in-process runner for the embedded setup; "database": django-tasks-db with
+# `manage.py db_worker` processes (scale-out); "immediate": run inline (tests).
+TASK_BACKENDS = {
+    "thread": "tandem.tasks_backend.ThreadBackend",
+    "database": "django_tasks_db.backend.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASK_BACKEND = env_str("TASK_BACKEND", "thread")
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise RuntimeError(f"TASK_BACKEND must be one of {sorted(TASK_BACKENDS)}, not {TASK_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+if TASK_BACKEND == "database":
+    INSTALLED_APPS.append("django_tasks_db")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,6 +1,6 @@
 """API operations about the caller themself."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja reads these signatures at runtime.
 
 from django.http import HttpRequest
 from ninja import Router

@@ -14,7 +14,7 @@ from tandem.accounts.services import api_token_authenticate
 class ApiTokenAuth(HttpBearer):
     """A personal API token in the `Authorization: Bearer` header."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> User:
+    def authenticate(self, request: HttpRequest, token: str) -> User:  # noqa: ARG002 (ninja signature)
         user = api_token_authenticate(raw=token.strip())
         if user is None:
             # A client that presents a token means to be that token's user: a bad or revoked one

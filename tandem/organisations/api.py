@@ -5,12 +5,12 @@ call: someone outside the organisation gets 404 whether or not it exists; a memb
 role an operation needs gets 403 naming what is missing (they already know the organisation).
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja reads these signatures at runtime.
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tandem.accounts.api_auth import api_user
@@ -21,6 +21,7 @@ from tandem.organisations.schemas import (
     InvitationOut,
     MemberOut,
     MemberPatchIn,
+    MemberQuery,
     ObjectId,
     OrganisationOut,
 )
@@ -55,10 +56,6 @@ def org_membership(request: HttpRequest, org_slug: str, *, min_role: str = Role.
     return membership
 
 
-class MemberQuery(Schema):
-    q: str = ""
-
-
 @router.get("", response=list[OrganisationOut], summary="Organisations I belong to")
 def organisation_list(request: HttpRequest) -> QuerySet[Membership]:
     return memberships_of(user=api_user(request))
@@ -80,8 +77,12 @@ def member_list(request: HttpRequest, org_slug: str, filters: Query[MemberQuery]
     return membership_list(organisation=caller.organisation, query=filters.q.strip())
 
 
-@router.patch("/{org_slug}/members/{member_id}", response=MemberOut, summary="Change a member's role or status")
-def member_update(request: HttpRequest, org_slug: str, member_id: ObjectId, payload: MemberPatchIn) -> Membership:
+@router.patch(
+    "/{org_slug}/members/{member_id}", response=MemberOut, summary="Change a member's role or status"
+)
+def member_update(
+    request: HttpRequest, org_slug: str, member_id: ObjectId, payload: MemberPatchIn
+) -> Membership:
     caller = org_membership(request, org_slug, min_role=Role.ORG_ADMIN)
     member = membership_get(organisation=caller.organisation, membership_id=member_id)
     # One request, one outcome: a rejected role change must not leave a reactivation behind.
@@ -111,7 +112,7 @@ def invitation_list(request: HttpRequest, org_slug: str) -> QuerySet[Invitation]
     response={201: InvitationOut},
     summary="Invite someone by email (org admins)",
 )
-def invitation_send(request: HttpRequest, org_slug: str, payload: InvitationIn) -> tuple[int, Invitation]:
+def invitation_send(request: HttpRequest, org_slug: str, payload: InvitationIn) -> Status[Invitation]:
     caller = org_membership(request, org_slug, min_role=Role.ORG_ADMIN)
     invitation, _raw_key = invitation_create(
         organisation=caller.organisation,
@@ -121,7 +122,7 @@ def invitation_send(request: HttpRequest, org_slug: str, payload: InvitationIn) 
         base_url=request.build_absolute_uri("/"),
     )
     # The key travels only in the email; the API never reveals it.
-    return 201, invitation
+    return Status(201, invitation)
 
 
 @router.delete(
@@ -129,8 +130,8 @@ def invitation_send(request: HttpRequest, org_slug: str, payload: InvitationIn) 
     response={204: None},
     summary="Revoke an invitation (org admins)",
 )
-def invitation_delete(request: HttpRequest, org_slug: str, invitation_id: ObjectId) -> tuple[int, None]:
+def invitation_delete(request: HttpRequest, org_slug: str, invitation_id: ObjectId) -> Status[None]:
     caller = org_membership(request, org_slug, min_role=Role.ORG_ADMIN)
     invitation = invitation_get(organisation=caller.organisation, invitation_id=invitation_id)
     invitation_revoke(invitation=invitation, by=caller)
-    return 204, None
+    return Status(204, None)

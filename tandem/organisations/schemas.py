@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
 from tandem.organisations.models import Invitation, Membership, Role
 
@@ -21,6 +22,11 @@ class InputSchema(Schema):
     """Request bodies reject unknown fields, so a misspelt field is an error, not a silent no-op."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def not_null_error() -> PydanticCustomError:
+    """For partial updates: a field sent as null, where null means nothing."""
+    return PydanticCustomError("not_null", "May not be null; leave the field out to keep it as it is.")
 
 
 class OrganisationOut(Schema):
@@ -67,6 +73,10 @@ class MemberOut(Schema):
         return obj.user.full_name
 
 
+class MemberQuery(Schema):
+    q: str = Field("", max_length=200, description="Part of a name or email address")
+
+
 class MemberPatchIn(InputSchema):
     """Change a member's role and/or (de)activate them. Leave a field out to keep it."""
 
@@ -77,7 +87,7 @@ class MemberPatchIn(InputSchema):
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:
-            raise ValueError("may not be null; leave the field out to keep it as it is")
+            raise not_null_error()
         return value
 
 
@@ -92,7 +102,7 @@ class InvitationIn(InputSchema):
         try:
             validate_email(value)
         except DjangoValidationError:
-            raise ValueError("enter a valid email address") from None
+            raise PydanticCustomError("email", "Enter a valid email address.") from None
         return value
 
 

@@ -5,13 +5,15 @@ Every organisation-scoped operation first resolves the caller's membership from 
 scope every read by that organisation, so another tenant's ids are simply "not found".
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja reads these signatures at runtime.
 
+import mimetypes
 from collections.abc import Callable
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Query, Router
+from django.http import FileResponse, HttpRequest
+from django.utils.cache import patch_cache_control
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tandem.organisations.api import MAX_PAGE_SIZE, org_membership
@@ -43,6 +45,7 @@ from tandem.people.selectors import (
     profile_get,
     profile_list,
     profile_of_membership,
+    profile_photo_get,
     skill_list,
     value_list,
 )
@@ -58,7 +61,12 @@ _TAXONOMY_SELECTORS: dict[str, Callable[..., QuerySet[TaxonomyObject]]] = {
     "career-levels": career_level_list,
 }
 # URL plural → the services' singular kind.
-_SERVICE_KIND = {"skills": "skill", "competencies": "competency", "values": "value", "departments": "department"}
+_SERVICE_KIND = {
+    "skills": "skill",
+    "competencies": "competency",
+    "values": "value",
+    "departments": "department",
+}
 # The services name fields as the UI's form does; API clients sent these names instead.
 _API_FIELD = {
     "department": "department_id",
@@ -70,7 +78,7 @@ _API_FIELD = {
 
 
 @router.get("/languages", response=list[LanguageOut], summary="Languages a profile can list (ISO 639-1)")
-def languages(request: HttpRequest) -> QuerySet[Language]:
+def languages(request: HttpRequest) -> QuerySet[Language]:  # noqa: ARG001 (ninja signature)
     return language_list()
 
 
@@ -83,7 +91,9 @@ def languages(request: HttpRequest) -> QuerySet[Language]:
     summary="The people directory, filtered like the people page",
 )
 @paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
-def profile_directory(request: HttpRequest, org_slug: str, filters: Query[DirectoryQuery]) -> QuerySet[Profile]:
+def profile_directory(
+    request: HttpRequest, org_slug: str, filters: Query[DirectoryQuery]
+) -> QuerySet[Profile]:
     caller = org_membership(request, org_slug)
     return profile_list(organisation=caller.organisation, filters=filters.to_filters())
 
@@ -123,6 +133,23 @@ def profile_detail(request: HttpRequest, org_slug: str, profile_id: ObjectId) ->
     return profile_get(organisation=caller.organisation, profile_id=profile_id)
 
 
+@router.get(
+    "/orgs/{org_slug}/profiles/{profile_id}/photo",
+    response={200: None},
+    url_name="profile_photo",
+    summary="A profile's photo (the image itself)",
+    openapi_extra={"responses": {200: {"description": "The image", "content": {"image/*": {}}}}},
+)
+def profile_photo(request: HttpRequest, org_slug: str, profile_id: ObjectId) -> FileResponse:
+    caller = org_membership(request, org_slug)
+    stored = profile_photo_get(organisation=caller.organisation, profile_id=profile_id)
+    content_type = mimetypes.guess_type(stored.name or "")[0] or "application/octet-stream"
+    response = FileResponse(stored.open("rb"), content_type=content_type)
+    # Private to the organisation: a browser may cache it, a shared cache must not.
+    patch_cache_control(response, private=True, max_age=86400)
+    return response
+
+
 # --- taxonomy -----------------------------------------------------------------------------------
 
 
@@ -147,7 +174,7 @@ def taxonomy_list(request: HttpRequest, org_slug: str, kind: TaxonomyKind) -> Qu
 )
 def taxonomy_item_create(
     request: HttpRequest, org_slug: str, kind: EditableTaxonomyKind, payload: TaxonomyItemIn
-) -> tuple[int, TaxonomyObject]:
+) -> Status[TaxonomyObject]:
     organisation = _taxonomy_admin(request, org_slug)
     if payload.category.strip() and kind != "skills":
         raise ProfileInvalid("Only skills have a category.", field="category")
@@ -158,7 +185,7 @@ def taxonomy_item_create(
         description=payload.description,
         category=payload.category,
     )
-    return 201, item
+    return Status(201, item)
 
 
 @router.patch(
@@ -167,7 +194,11 @@ def taxonomy_item_create(
     summary="Rename a taxonomy item (org admins)",
 )
 def taxonomy_item_rename(
-    request: HttpRequest, org_slug: str, kind: EditableTaxonomyKind, item_id: ObjectId, payload: TaxonomyItemPatchIn
+    request: HttpRequest,
+    org_slug: str,
+    kind: EditableTaxonomyKind,
+    item_id: ObjectId,
+    payload: TaxonomyItemPatchIn,
 ) -> TaxonomyObject:
     organisation = _taxonomy_admin(request, org_slug)
     return taxonomy_rename(
@@ -186,7 +217,7 @@ def taxonomy_item_rename(
 )
 def taxonomy_item_delete(
     request: HttpRequest, org_slug: str, kind: EditableTaxonomyKind, item_id: ObjectId
-) -> tuple[int, None]:
+) -> Status[None]:
     organisation = _taxonomy_admin(request, org_slug)
     taxonomy_delete(organisation=organisation, kind=_SERVICE_KIND[kind], item_id=item_id)
-    return 204, None
+    return Status(204, None)

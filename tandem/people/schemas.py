@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from tandem.organisations.models import Membership
-from tandem.organisations.schemas import InputSchema, ObjectId
+from tandem.organisations.schemas import InputSchema, ObjectId, not_null_error
 from tandem.people.models import (
     MAX_WORK_VALUES,
     CareerLevel,
@@ -96,8 +99,20 @@ class ProfileCardOut(Schema):
         return obj.membership.user.full_name
 
     @staticmethod
-    def resolve_photo_url(obj: Profile) -> str | None:
-        return obj.photo.url if obj.photo else None
+    def resolve_photo_url(obj: Profile, context: dict[str, Any] | None) -> str | None:
+        """The API's own photo endpoint (photos are private to the organisation, never public files).
+
+        Every operation returning profiles has the organisation's slug in its URL; reusing it
+        saves a join per row. `?v=` changes with the profile, so clients may cache the image.
+        """
+        request: HttpRequest | None = (context or {}).get("request")
+        match = request.resolver_match if request is not None else None
+        if not obj.photo or match is None:
+            return None
+        url = reverse(
+            "api:profile_photo", kwargs={"org_slug": match.kwargs["org_slug"], "profile_id": obj.pk}
+        )
+        return f"{url}?v={int(obj.updated_at.timestamp())}"
 
     @staticmethod
     def resolve_languages(obj: Profile) -> list[Any]:
@@ -235,7 +250,7 @@ class ProfilePatchIn(InputSchema):
     def _null_only_where_it_clears(cls, value: object, info: ValidationInfo) -> object:
         # Runs only for fields the client sent, so an explicit null is told apart from "absent".
         if value is None and info.field_name not in _CLEARABLE:
-            raise ValueError("may not be null; leave the field out to keep it as it is")
+            raise not_null_error()
         return value
 
     @field_validator("skills")
@@ -243,7 +258,7 @@ class ProfilePatchIn(InputSchema):
     def _skills_once_each(cls, value: list[SkillLevelIn] | None) -> list[SkillLevelIn] | None:
         ids = [item.skill_id for item in value or []]
         if len(ids) != len(set(ids)):
-            raise ValueError("each skill may be listed once")
+            raise PydanticCustomError("duplicate_skill", "Each skill may be listed once.")
         return value
 
     def to_changes(self) -> ProfileChanges:
@@ -295,5 +310,5 @@ class TaxonomyItemPatchIn(InputSchema):
     @classmethod
     def _not_null(cls, value: str | None) -> str | None:
         if value is None:
-            raise ValueError("may not be null; leave the field out to keep it as it is")
+            raise not_null_error()
         return value

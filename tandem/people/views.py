@@ -45,7 +45,12 @@ def directory(request: OrgRequest) -> HttpResponse:
     form.is_valid()  # invalid filters are dropped (and named), never an error page
     people = profile_list(organisation=request.organisation, filters=form.filters())
     page = Paginator(people, settings.DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "ignored": form.ignored()}
+    context = {
+        "form": form,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number),
+        "ignored": form.ignored(),
+    }
     template = "people/directory.html#results" if _is_htmx_fragment(request) else "people/directory.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])

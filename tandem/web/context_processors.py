@@ -70,7 +70,9 @@ class Navigation:
         memberships = self.memberships
         if not memberships:
             return None
-        slug = self._request.session.get(CURRENT_ORG_SESSION_KEY) if hasattr(self._request, "session") else None
+        slug = (
+            self._request.session.get(CURRENT_ORG_SESSION_KEY) if hasattr(self._request, "session") else None
+        )
         return next((m for m in memberships if m.organisation.slug == slug), memberships[0])
 
     @property
@@ -80,7 +82,9 @@ class Navigation:
     @cached_property
     def other_memberships(self) -> list[Membership]:
         current = self.current
-        return [m for m in self.memberships if current is None or m.organisation_id != current.organisation_id]
+        return [
+            m for m in self.memberships if current is None or m.organisation_id != current.organisation_id
+        ]
 
     def _links(self, spec: list[tuple[str, str, frozenset[str]]]) -> list[NavLink]:
         if self.organisation is None:

@@ -41,18 +41,19 @@ class AdminCounts:
 
 def dashboard_mentoring_counts(*, organisation: Organisation) -> MentoringCounts:
     """Active members and how many offer or seek mentoring — one query."""
+    # Aliases differ from the field names: Django refuses an aggregate that shadows a field.
     row = Profile.objects.filter(organisation=organisation, membership__is_active=True).aggregate(
-        members=Count("pk"),
-        open_to_mentor=Count("pk", filter=Q(open_to_mentor=True)),
-        seeking_mentorship=Count("pk", filter=Q(seeking_mentorship=True)),
+        n_members=Count("pk"),
+        n_mentors=Count("pk", filter=Q(open_to_mentor=True)),
+        n_seeking=Count("pk", filter=Q(seeking_mentorship=True)),
         # Capacity only counts for people actually open to mentoring.
-        mentor_capacity=Coalesce(Sum("mentoring_capacity", filter=Q(open_to_mentor=True)), 0),
+        n_places=Coalesce(Sum("mentoring_capacity", filter=Q(open_to_mentor=True)), 0),
     )
     return MentoringCounts(
-        members=row["members"],
-        open_to_mentor=row["open_to_mentor"],
-        seeking_mentorship=row["seeking_mentorship"],
-        mentor_capacity=row["mentor_capacity"],
+        members=row["n_members"],
+        open_to_mentor=row["n_mentors"],
+        seeking_mentorship=row["n_seeking"],
+        mentor_capacity=row["n_places"],
     )
 
 

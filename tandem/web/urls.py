@@ -1,4 +1,10 @@
 from django.urls import path
 
+from tandem.web import views
+
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("o/<slug:org_slug>/home/", views.dashboard, name="dashboard"),
+]

@@ -87,7 +87,9 @@ def test_program_transition_follows_the_lifecycle_and_records_who(org, program_a
     assert len(trail) == 4
 
 
-@pytest.mark.parametrize(("start", "target"), [("draft", "matching"), ("draft", "completed"), ("open", "draft")])
+@pytest.mark.parametrize(
+    ("start", "target"), [("draft", "matching"), ("draft", "completed"), ("open", "draft")]
+)
 def test_program_transition_refuses_skipping_or_going_back(org, program_admin, start, target):
     # given
     program = _program(org, program_admin)

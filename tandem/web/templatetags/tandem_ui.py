@@ -1,9 +1,9 @@
 """Template helpers for the shared UI components documented at the top of tandem.css.
 
-    {% load tandem_ui %}
-    {% avatar profile.membership.user.full_name photo=profile.photo size="lg" %}
-    {{ user.full_name|initials }}
-    {% org_url "people:directory" organisation.slug as directory_url %}
+{% load tandem_ui %}
+{% avatar profile.membership.user.full_name photo=profile.photo size="lg" %}
+{{ user.full_name|initials }}
+{% org_url "people:directory" organisation.slug as directory_url %}
 """
 
 from __future__ import annotations

@@ -1,0 +1,253 @@
+"""The body of a match round: read the pool, score, solve, explain, save a DRAFT.
+
+Runs as a background task (`tandem.matching.tasks.run_match_round`) or from
+`manage.py run_match`. Everything it writes lands in one transaction at the end, so a
+failed run leaves only a FAILED round with its error, never half a draft.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import matchmaker
+import numpy as np
+import numpy.typing as npt
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.matching.models import MatchRound, Proposal, RoundStatus, Solver
+from tandem.matching.pool import Pool, build_pool
+from tandem.programs.models import Enrolment
+
+logger = logging.getLogger(__name__)
+
+# Above this many mentee x mentor cells, candidates are generated sparsely instead of scoring all pairs.
+DENSE_CELLS_LIMIT = 4_000_000
+STABLE_LIST_LENGTH = 20
+
+CRITERION_LABELS = {
+    "goals": "Goals ↔ expertise",
+    "values": "Shared values",
+    "industry": "Industry / function",
+    "level": "Career level",
+    "timezone": "Time-zone overlap",
+    "availability": "Availability & format",
+    "language": "Language",
+    "preferences": "Preferences",
+}
+
+
+@dataclass(frozen=True)
+class Solved:
+    pairs: npt.NDArray[np.int64]  # (row in mentees, row in mentors)
+    groups: npt.NDArray[np.int64] | None  # group index per pair, for group programs
+
+
+def _report(match_round: MatchRound, percent: int, label: str) -> None:
+    MatchRound.objects.filter(pk=match_round.pk).update(progress=percent, progress_label=label)
+
+
+def score_matrix(pool: Pool, scorer: matchmaker.Scorer) -> npt.NDArray[np.float64]:
+    """Dense scores with -inf for forbidden pairs (pools of a program are small enough)."""
+    if len(pool.mentees) * len(pool.mentors) > DENSE_CELLS_LIMIT:
+        raise ValueError("pool too large for dense scoring")
+    return scorer.matrix()
+
+
+def _locked_rows(pool: Pool, locked_enrolment_pairs: list[list[int]]) -> list[tuple[int, int]]:
+    mentee_row = {e.pk: i for i, e in enumerate(pool.mentees)}
+    mentor_row = {e.pk: j for j, e in enumerate(pool.mentors)}
+    return [
+        (mentee_row[a], mentor_row[b])
+        for a, b in locked_enrolment_pairs
+        if a in mentee_row and b in mentor_row
+    ]
+
+
+def _rank_lists(scores: npt.NDArray[np.float64], length: int) -> list[list[int]]:
+    ranked = []
+    for row in scores:
+        allowed = np.flatnonzero(np.isfinite(row))
+        order = allowed[np.argsort(-row[allowed], kind="stable")][:length]
+        ranked.append(order.tolist())
+    return ranked
+
+
+def solve(
+    pool: Pool, scores: npt.NDArray[np.float64], solver: str, objective: str, locked: list[tuple[int, int]]
+) -> Solved:
+    if solver == Solver.OPTIMAL:
+        result = matchmaker.assign(scores, np.asarray(pool.capacity), objective=objective, locked=locked)
+        return Solved(result.pairs, None)
+    if solver == Solver.STABLE:
+        # Each side ranks the other by the program's score from its own point of view; the
+        # mentee list is cut to its best candidates, the mentor list keeps whoever listed them.
+        mentee_prefs = _rank_lists(scores, STABLE_LIST_LENGTH)
+        listed_by: list[set[int]] = [set() for _ in pool.mentors]
+        for i, prefs in enumerate(mentee_prefs):
+            for j in prefs:
+                listed_by[j].add(i)
+        mentor_prefs = [
+            sorted(listed, key=lambda i, j=j: -scores[i, j]) for j, listed in enumerate(listed_by)
+        ]
+        result = matchmaker.stable(mentee_prefs, mentor_prefs, np.asarray(pool.capacity), proposing="mentee")
+        return Solved(result.pairs, None)
+    if solver == Solver.PEERS:
+        symmetric = np.minimum(scores, scores.T)  # forbidden either way -> forbidden
+        finite = np.isfinite(symmetric)
+        symmetric = np.where(
+            finite, (np.where(finite, scores, 0) + np.where(finite, scores.T, 0)) / 2, -np.inf
+        )
+        np.fill_diagonal(symmetric, -np.inf)
+        result = matchmaker.pair_peers(symmetric)
+        return Solved(result.pairs, None)
+    raise ValueError(f"solver {solver!r} is not available here")
+
+
+def _metrics(pool: Pool, scores: npt.NDArray[np.float64], solved: Solved, solver: str) -> dict[str, object]:
+    pair_scores = scores[solved.pairs[:, 0], solved.pairs[:, 1]] if len(solved.pairs) else np.zeros(0)
+    peer = solver == Solver.PEERS
+    people = len(pool.mentees)
+    matched_people = 2 * len(solved.pairs) if peer else len(solved.pairs)
+    metrics: dict[str, object] = {
+        "pool_mentees": people,
+        "pool_mentors": 0 if peer else len(pool.mentors),
+        "pairs": len(solved.pairs),
+        "matched": matched_people,
+        "match_rate": round(matched_people / people, 4) if people else 0.0,
+        "mean_score": round(float(pair_scores.mean()), 4) if len(pair_scores) else None,
+        "min_score": round(float(pair_scores.min()), 4) if len(pair_scores) else None,
+        "total_score": round(float(pair_scores.sum()), 4),
+    }
+    if not peer and pool.mentors:
+        load = (
+            np.bincount(solved.pairs[:, 1], minlength=len(pool.mentors))
+            if len(solved.pairs)
+            else np.zeros(len(pool.mentors), dtype=int)
+        )
+        metrics["mentor_load"] = {
+            "min": int(load.min()),
+            "max": int(load.max()),
+            "mean": round(float(load.mean()), 3),
+            "mentors_used": int((load > 0).sum()),
+            "places_left": int(np.asarray(pool.capacity).sum() - load.sum()),
+        }
+        # What naive first-come matching would have produced on the same scores.
+        greedy = matchmaker.greedy_assign(scores, np.asarray(pool.capacity))
+        metrics["greedy"] = {"matched": len(greedy.pairs), "total_score": round(float(greedy.total_score), 4)}
+    return metrics
+
+
+def _unmatched(
+    pool: Pool, scores: npt.NDArray[np.float64], solved: Solved, solver: str
+) -> list[dict[str, object]]:
+    taken = set(solved.pairs[:, 0].tolist())
+    if solver == Solver.PEERS:
+        taken |= set(solved.pairs[:, 1].tolist())
+    entries: list[dict[str, object]] = []
+    for i, enrolment in enumerate(pool.mentees):
+        if i in taken:
+            continue
+        if not np.isfinite(scores[i]).any():
+            reason = (
+                "No candidate passes the program's hard rules "
+                "(language, reporting line, department, time zone, earlier pairs)."
+            )
+        elif solver == Solver.PEERS:
+            reason = "An odd one out: every compatible peer was paired with someone who fit them better."
+        else:
+            reason = "Capacity exhausted: every compatible mentor's places were taken."
+        entries.append(_entry(enrolment, reason))
+    return entries
+
+
+def _entry(enrolment: Enrolment, reason: str) -> dict[str, object]:
+    return {
+        "enrolment_id": enrolment.pk,
+        "membership_id": enrolment.membership_id,
+        "name": enrolment.membership.user.full_name,
+        "role": enrolment.role,
+        "reason": reason,
+    }
+
+
+def explanation_rows(
+    scorer: matchmaker.Scorer, labels: matchmaker.Labels, i: int, j: int
+) -> tuple[float, list[dict[str, object]], list[str]]:
+    ex = matchmaker.explain(scorer, mentee=i, mentor=j, labels=labels)
+    rows = [
+        {
+            "criterion": c.name,
+            "label": CRITERION_LABELS.get(c.name, c.name),
+            "value": round(c.value, 4),
+            "weight": c.weight,
+            "contribution": round(c.contribution, 4),
+            "reason": c.reason,
+            "must": c.must,
+        }
+        for c in ex.criteria
+    ]
+    return float(ex.score), rows, ex.reasons()
+
+
+def match_round_execute(
+    *, round_id: int, progress: Callable[[MatchRound, int, str], None] = _report
+) -> MatchRound:
+    match_round = MatchRound.objects.select_related("program__organisation").get(pk=round_id)
+    if match_round.status not in {RoundStatus.QUEUED, RoundStatus.RUNNING}:
+        return match_round
+    MatchRound.objects.filter(pk=round_id).update(status=RoundStatus.RUNNING)
+    try:
+        progress(match_round, 10, "Reading the pool")
+        pool = build_pool(program=match_round.program)
+        progress(match_round, 35, f"Scoring {len(pool.mentees)} × {len(pool.mentors)} candidate pairs")
+        scorer = pool.scorer()
+        scores = score_matrix(pool, scorer)
+        progress(match_round, 60, "Solving")
+        locked = _locked_rows(pool, match_round.parameters.get("locked_enrolment_pairs", []))
+        solved = solve(pool, scores, match_round.solver, match_round.objective, locked)
+        progress(match_round, 80, "Explaining every pair")
+        locked_set = set(locked)
+        proposals = []
+        for i, j in solved.pairs.tolist():
+            score, rows, reasons = explanation_rows(scorer, pool.labels, i, j)
+            proposals.append(
+                Proposal(
+                    match_round=match_round,
+                    mentee=pool.mentees[i],
+                    mentor=pool.mentors[j],
+                    score=score,
+                    breakdown=rows,
+                    reasons=reasons,
+                    locked=(i, j) in locked_set,
+                )
+            )
+        metrics = _metrics(pool, scores, solved, match_round.solver)
+        unmatched = _unmatched(pool, scores, solved, match_round.solver)
+        parameters = {
+            **match_round.parameters,
+            "weights": dict(pool.model.weights),
+            "must": sorted(pool.model.must),
+            "objective": match_round.objective,
+            "solver": match_round.solver,
+        }
+        with transaction.atomic():
+            Proposal.objects.bulk_create(proposals)
+            MatchRound.objects.filter(pk=round_id).update(
+                status=RoundStatus.DRAFT,
+                metrics=metrics,
+                unmatched=unmatched,
+                parameters=parameters,
+                progress=100,
+                progress_label="Ready for review",
+                finished_at=timezone.now(),
+            )
+    except Exception as exc:  # a background run must always end in a visible state
+        logger.exception("match round %s failed", round_id)
+        MatchRound.objects.filter(pk=round_id).update(
+            status=RoundStatus.FAILED, error=str(exc)[:500], finished_at=timezone.now()
+        )
+    match_round.refresh_from_db()
+    return match_round

@@ -1,0 +1,91 @@
+"""Reads for programs and enrolments. Every query is scoped by organisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from tandem.mentorships.capacity import mentees_held_by
+from tandem.organisations.models import Membership, Organisation
+from tandem.programs.errors import ProgramNotFound
+from tandem.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
+
+MEMBER_VISIBLE_STATUSES = [ProgramStatus.OPEN, ProgramStatus.MATCHING, ProgramStatus.IN_PROGRESS]
+
+
+def program_list(*, organisation: Organisation, viewer: Membership) -> QuerySet[Program]:
+    """Programs the viewer may see: admins see all; members see running programs and the
+    ones they are enrolled in."""
+    qs = Program.objects.filter(organisation=organisation)
+    if not viewer.is_program_admin:
+        qs = qs.filter(Q(status__in=MEMBER_VISIBLE_STATUSES) | Q(enrolments__membership=viewer)).distinct()
+    return qs.annotate(
+        mentor_count=Count(
+            "enrolments",
+            filter=Q(enrolments__role=EnrolmentRole.MENTOR, enrolments__status=EnrolmentStatus.ACTIVE),
+        ),
+        mentee_count=Count(
+            "enrolments",
+            filter=Q(enrolments__role__in=[EnrolmentRole.MENTEE, EnrolmentRole.PEER])
+            & Q(enrolments__status=EnrolmentStatus.ACTIVE),
+        ),
+    ).order_by("status", "name")
+
+
+def program_get(*, organisation: Organisation, program_id: int, viewer: Membership) -> Program:
+    program = program_list(organisation=organisation, viewer=viewer).filter(pk=program_id).first()
+    if program is None:
+        raise ProgramNotFound("No such program.")
+    return program
+
+
+def enrolment_of(*, program: Program, membership: Membership) -> Enrolment | None:
+    return Enrolment.objects.filter(program=program, membership=membership).first()
+
+
+def enrolment_get(*, program: Program, enrolment_id: int) -> Enrolment:
+    enrolment = (
+        Enrolment.objects.select_related("membership__user", "program")
+        .filter(program=program, pk=enrolment_id)
+        .first()
+    )
+    if enrolment is None:
+        raise ProgramNotFound("No such enrolment.")
+    return enrolment
+
+
+@dataclass(frozen=True)
+class EnrolmentRow:
+    enrolment: Enrolment
+    held: int
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.enrolment.capacity - self.held)
+
+
+def enrolment_rows(
+    *, program: Program, role: str | None = None, status: str | None = None
+) -> list[EnrolmentRow]:
+    """Enrolments with each mentor's places held and remaining (three queries, any size)."""
+    qs = (
+        Enrolment.objects.filter(program=program)
+        .select_related(
+            "membership__user", "membership__profile__department", "membership__profile__career_level"
+        )
+        .order_by("role", "membership__user__full_name")
+    )
+    if role:
+        qs = qs.filter(role=role)
+    if status:
+        qs = qs.filter(status=status)
+    enrolments = list(qs)
+    held = mentees_held_by(
+        program_id=program.pk,
+        mentor_membership_ids=[e.membership_id for e in enrolments if e.role == EnrolmentRole.MENTOR],
+    )
+    return [
+        EnrolmentRow(e, held.get(e.membership_id, 0) if e.role == EnrolmentRole.MENTOR else 0)
+        for e in enrolments
+    ]
