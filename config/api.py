@@ -26,7 +26,7 @@ api = NinjaAPI(
     version="1.0.0",
     description=(
         "Tandem's JSON API. Authenticate with a personal API token "
-        "(`Authorization: Bearer tdm_…`, created on your account page) or a signed-in browser session."
+        "(`Authorization: Bearer tdm_…`; create one at /accounts/tokens/) or a signed-in browser session."
     ),
     urls_namespace="api",
     auth=[ApiTokenAuth(), BrowserSessionAuth()],

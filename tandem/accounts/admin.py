@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -13,13 +11,13 @@ from tandem.accounts.models import ApiToken, User
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta:
         model = User
         fields = ("email", "full_name")
 
 
 class EmailUserChangeForm(UserChangeForm):  # type: ignore[type-arg]
-    class Meta(UserChangeForm.Meta):
+    class Meta:
         model = User
         fields = "__all__"
 
@@ -61,5 +59,5 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     readonly_fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at")
     fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at", "revoked_at")
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:  # noqa: ARG002 — Django's signature
         return False

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -46,5 +44,5 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
         "accepted_at",
     )
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:  # noqa: ARG002 — Django's signature
         return False

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,7 +32,14 @@ from tandem.organisations.services import (
     membership_deactivate,
     membership_reactivate,
 )
-from tandem.people.selectors import career_level_list, competency_list, department_list, skill_list, value_list
+from tandem.people.imports import ImportRejected, people_import_csv
+from tandem.people.selectors import (
+    career_level_list,
+    competency_list,
+    department_list,
+    skill_list,
+    value_list,
+)
 from tandem.people.services import taxonomy_create, taxonomy_delete, taxonomy_rename
 
 MEMBERS_PAGE_SIZE = 50
@@ -186,7 +194,18 @@ def taxonomy(request: OrgRequest) -> HttpResponse:
         else:
             errors = [str(e) for errs in form.errors.values() for e in errs]
             failed = {**form.cleaned_data, "message": " ".join(errors)}
+    if failed is not None:
+        failed["where"] = _taxonomy_error_place(failed)
     return render(request, "organisations/taxonomy.html", _taxonomy_context(request, failed))
+
+
+def _taxonomy_error_place(failed: dict[str, Any]) -> str:
+    """Show an error next to the control it is about when there is one, else on top."""
+    if failed.get("kind") and failed.get("action") == "add":
+        return "add"
+    if failed.get("kind") and failed.get("item_id") and failed.get("action") == "rename":
+        return "rename"
+    return "top"
 
 
 def _taxonomy_apply(request: OrgRequest, data: dict[str, Any]) -> str:
@@ -197,7 +216,9 @@ def _taxonomy_apply(request: OrgRequest, data: dict[str, Any]) -> str:
         )
         return f"“{item.name}” added."
     if data["action"] == "rename":
-        item = taxonomy_rename(organisation=organisation, kind=kind, item_id=data["item_id"], name=data["name"])
+        item = taxonomy_rename(
+            organisation=organisation, kind=kind, item_id=data["item_id"], name=data["name"]
+        )
         return f"Renamed to “{item.name}”."
     taxonomy_delete(organisation=organisation, kind=kind, item_id=data["item_id"])
     return "Deleted."
@@ -205,8 +226,9 @@ def _taxonomy_apply(request: OrgRequest, data: dict[str, Any]) -> str:
 
 def _taxonomy_context(request: OrgRequest, failed: dict[str, Any] | None) -> dict[str, Any]:
     organisation = request.organisation
-    items = {
-        "skill": list(skill_list(organisation=organisation)),
+    skills = list(skill_list(organisation=organisation))
+    items: dict[str, list[Any]] = {
+        "skill": skills,
         "competency": list(competency_list(organisation=organisation)),
         "value": list(value_list(organisation=organisation)),
         "department": list(department_list(organisation=organisation)),
@@ -215,7 +237,7 @@ def _taxonomy_context(request: OrgRequest, failed: dict[str, Any] | None) -> dic
         {"kind": kind, "title": title, "lead": lead, "items": items[kind]}
         for kind, title, lead in TAXONOMY_SECTIONS
     ]
-    categories = sorted({s.category for s in items["skill"] if s.category})
+    categories = sorted({s.category for s in skills if s.category})
     return {
         "sections": sections,
         "categories": categories,
@@ -227,24 +249,34 @@ def _taxonomy_context(request: OrgRequest, failed: dict[str, Any] | None) -> dic
 @require_http_methods(["GET", "POST"])
 @org_view(Role.ORG_ADMIN)
 def import_people(request: OrgRequest) -> HttpResponse:
-    from tandem.people.imports import ImportRejected, people_import_csv  # TEMP: module in progress
-
     row_errors = None
+    checked = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
+            dry_run = bool(request.POST.get("dry_run"))
             try:
                 report = people_import_csv(
-                    organisation=request.organisation, data=form.cleaned_data["file"].read(), by=request.membership
+                    organisation=request.organisation,
+                    data=form.cleaned_data["file"].read(),
+                    by=request.membership,
+                    dry_run=dry_run,
                 )
             except ImportRejected as exc:
                 row_errors = exc.errors
+            except DomainError as exc:
+                form.add_error("file", exc.message)
             else:
-                messages.success(
-                    request,
-                    f"Imported {report.rows} rows: {report.created} people added, {report.updated} updated.",
-                )
-                return redirect("organisations:import_people", org_slug=request.organisation.slug)
+                if dry_run:
+                    checked = report
+                else:
+                    messages.success(
+                        request,
+                        f"Imported {report.rows} row{pluralize(report.rows)}: {report.created} "
+                        f"{'person' if report.created == 1 else 'people'} added, {report.updated} updated.",
+                    )
+                    return redirect("organisations:import_people", org_slug=request.organisation.slug)
     else:
         form = ImportForm()
-    return render(request, "organisations/import.html", {"form": form, "row_errors": row_errors})
+    context = {"form": form, "row_errors": row_errors, "checked": checked}
+    return render(request, "organisations/import.html", context)

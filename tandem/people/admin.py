@@ -13,6 +13,7 @@ from tandem.people.models import (
     Profile,
     ProfileSkill,
     Skill,
+    TaxonomyItem,
     WorkValue,
 )
 
@@ -25,7 +26,14 @@ class ProfileSkillInline(admin.TabularInline[ProfileSkill, Profile]):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin[Profile]):
-    list_display = ("__str__", "organisation", "job_title", "department", "open_to_mentor", "seeking_mentorship")
+    list_display = (
+        "__str__",
+        "organisation",
+        "job_title",
+        "department",
+        "open_to_mentor",
+        "seeking_mentorship",
+    )
     list_filter = ("organisation", "open_to_mentor", "seeking_mentorship")
     search_fields = ("membership__user__full_name", "membership__user__email", "job_title")
     list_select_related = ("membership__user", "organisation", "department")
@@ -35,7 +43,9 @@ class ProfileAdmin(admin.ModelAdmin[Profile]):
     inlines = (ProfileSkillInline,)
 
 
-class TaxonomyAdmin(admin.ModelAdmin[Skill]):
+class TaxonomyAdmin(admin.ModelAdmin[TaxonomyItem]):
+    """Shared by every organisation-scoped list of names (skills, competencies, values, departments)."""
+
     list_display = ("name", "organisation", "description")
     list_filter = ("organisation",)
     search_fields = ("name", "organisation__name")
@@ -43,14 +53,16 @@ class TaxonomyAdmin(admin.ModelAdmin[Skill]):
 
 
 @admin.register(Skill)
-class SkillAdmin(TaxonomyAdmin):
+class SkillAdmin(admin.ModelAdmin[Skill]):
     list_display = ("name", "category", "organisation")
     list_filter = ("organisation", "category")
+    search_fields = ("name", "category", "organisation__name")
+    list_select_related = ("organisation",)
 
 
-admin.site.register(Competency, TaxonomyAdmin)  # type: ignore[arg-type]
-admin.site.register(WorkValue, TaxonomyAdmin)  # type: ignore[arg-type]
-admin.site.register(Department, TaxonomyAdmin)  # type: ignore[arg-type]
+admin.site.register(Competency, TaxonomyAdmin)
+admin.site.register(WorkValue, TaxonomyAdmin)
+admin.site.register(Department, TaxonomyAdmin)
 
 
 @admin.register(CareerLevel)

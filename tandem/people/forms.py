@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.boundfield import BoundField, BoundWidget
+from django.forms.utils import ErrorDict
 
 from tandem.organisations.models import Organisation
 from tandem.organisations.selectors import membership_list
@@ -86,22 +87,32 @@ class DirectoryFilterForm(forms.Form):
     tz = forms.ChoiceField(label="Time zone", required=False)
     mentor = forms.BooleanField(label="Open to mentor", required=False)
 
+    ignored_labels: list[str]
+
     def __init__(self, data: Any, *, organisation: Organisation) -> None:
         super().__init__(data)
+        self.ignored_labels = []
         self._set_choices("skill", "Any skill", _skill_choices(organisation))
-        self._set_choices("value", "Any value", [(v.pk, v.name) for v in value_list(organisation=organisation)])
+        self._set_choices(
+            "value", "Any value", [(v.pk, v.name) for v in value_list(organisation=organisation)]
+        )
         self._set_choices(
             "level", "Any level", [(lvl.pk, lvl.name) for lvl in career_level_list(organisation=organisation)]
         )
         self._set_choices(
-            "department", "Any department", [(d.pk, d.name) for d in department_list(organisation=organisation)]
+            "department",
+            "Any department",
+            [(d.pk, d.name) for d in department_list(organisation=organisation)],
         )
         self._set_choices("language", "Any language", [(lang.code, lang.name) for lang in language_list()])
-        self._set_choices("tz", "Any time zone", [(z, z) for z in time_zones_in_use(organisation=organisation)])
+        self._set_choices(
+            "tz", "Any time zone", [(z, z) for z in time_zones_in_use(organisation=organisation)]
+        )
 
     def _set_choices(self, name: str, blank: str, choices: Choices) -> None:
         field = self.fields[name]
-        assert isinstance(field, forms.ChoiceField)
+        if not isinstance(field, forms.ChoiceField):
+            raise TypeError(f"{name} is not a choice field")
         field.choices = [("", blank), *choices]
 
     def filters(self) -> DirectoryFilters:
@@ -118,9 +129,18 @@ class DirectoryFilterForm(forms.Form):
             open_to_mentor=True if data.get("mentor") else None,
         )
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        # A stale or hand-edited link must still work: unknown values are dropped (cleaned_data
+        # lacks them) and named once above the results, not flagged as errors on the controls.
+        errors = self._errors or {}
+        self.ignored_labels = [str(self.fields[name].label) for name in errors if name in self.fields]
+        self._errors = ErrorDict()
+
     def ignored(self) -> list[str]:
         """Labels of the filters whose values were not recognised."""
-        return [str(self.fields[name].label) for name in self.errors]
+        self.is_valid()
+        return self.ignored_labels
 
     @property
     def is_filtered(self) -> bool:
@@ -143,7 +163,9 @@ class SkillGroup:
 
     @property
     def chosen(self) -> int:
-        return sum(1 for r in self.rows if r.level.value() or (r.goal is not None and r.goal.data["selected"]))
+        return sum(
+            1 for r in self.rows if r.level.value() or (r.goal is not None and r.goal.data["selected"])
+        )
 
     @property
     def has_errors(self) -> bool:
@@ -164,11 +186,15 @@ class ProfileForm(forms.Form):
         max_length=150,
         help_text="One line about you, e.g. “Backend engineer who loves mentoring new grads”.",
     )
-    bio = forms.CharField(label="Bio", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    bio = forms.CharField(
+        label="Bio", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
     job_title = forms.CharField(label="Job title", required=False, max_length=120)
     department = forms.TypedChoiceField(label="Department", required=False, coerce=int, empty_value=None)
     career_level = forms.TypedChoiceField(label="Career level", required=False, coerce=int, empty_value=None)
-    years_experience = forms.IntegerField(label="Years of experience", required=False, min_value=0, max_value=70)
+    years_experience = forms.IntegerField(
+        label="Years of experience", required=False, min_value=0, max_value=70
+    )
     industry = forms.CharField(label="Industry or function", required=False, max_length=80)
     location = forms.CharField(
         label="Location", required=False, max_length=120, help_text="City and country, or “Remote”."
@@ -278,7 +304,8 @@ class ProfileForm(forms.Form):
 
     def _set_choices(self, name: str, blank: str | None, choices: Choices) -> None:
         field = self.fields[name]
-        assert isinstance(field, forms.ChoiceField)
+        if not isinstance(field, forms.ChoiceField):
+            raise TypeError(f"{name} is not a choice field")
         field.choices = [("", blank), *choices] if blank is not None else choices
 
     def clean_values(self) -> list[int]:

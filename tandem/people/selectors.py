@@ -190,4 +190,5 @@ def profile_photo_get(*, organisation: Organisation, profile_id: int) -> FieldFi
     )
     if profile is None or not profile.photo:
         raise ProfileNotFound("No such photo.")
-    return profile.photo
+    photo: FieldFile = profile.photo
+    return photo

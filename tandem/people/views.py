@@ -7,7 +7,7 @@ import mimetypes
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,7 +28,9 @@ from tandem.people.services import profile_set_photo, profile_update
 
 def _is_htmx_fragment(request: OrgRequest) -> bool:
     # A history restore after a cache miss needs the whole page, not the fragment.
-    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+    return request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
 
 
 def _own_profile(request: OrgRequest) -> Profile:
@@ -115,7 +117,9 @@ def edit(request: OrgRequest) -> HttpResponse:
     return _render_edit(request, profile, form, PhotoForm())
 
 
-def _render_edit(request: OrgRequest, profile: Profile, form: ProfileForm, photo_form: PhotoForm) -> HttpResponse:
+def _render_edit(
+    request: OrgRequest, profile: Profile, form: ProfileForm, photo_form: PhotoForm
+) -> HttpResponse:
     context = {"profile": profile, "form": form, "photo_form": photo_form}
     return render(request, "people/edit.html", context)
 
@@ -145,8 +149,9 @@ def photo(request: OrgRequest, profile_id: int) -> HttpResponse:
         stored = profile_photo_get(organisation=request.organisation, profile_id=profile_id)
     except ProfileNotFound as exc:
         raise Http404(exc.message) from exc
-    content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
-    response = FileResponse(stored.open("rb"), content_type=content_type)
+    content_type = mimetypes.guess_type(stored.name or "")[0] or "application/octet-stream"
+    with stored.open("rb") as photo_file:  # at most 2 MB, checked on upload
+        response = HttpResponse(photo_file.read(), content_type=content_type)
     # URLs carry a version (?v=), so a private cache can keep them; shared caches must not.
     patch_cache_control(response, private=True, max_age=86400)
     return response

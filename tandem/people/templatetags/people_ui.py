@@ -1,9 +1,9 @@
 """Template helpers for people pages.
 
-    {% load people_ui %}
-    {% profile_photo_url profile organisation.slug as photo_url %}
-    {% avatar profile.membership.user.full_name photo=photo_url size="lg" %}
-    {{ profile_skill.level|skill_level_short }}   {{ profile.meeting_formats|meeting_format_labels }}
+{% load people_ui %}
+{% profile_photo_url profile organisation.slug as photo_url %}
+{% avatar profile.membership.user.full_name photo=photo_url size="lg" %}
+{{ profile_skill.level|skill_level_short }}   {{ profile.meeting_formats|meeting_format_labels }}
 """
 
 from __future__ import annotations

@@ -75,7 +75,9 @@ def alice_and_bob(org: Organisation) -> dict[str, Any]:
     }
 
 
-def test_directory_lists_people_as_cards(member_client: Client, org: Organisation, alice_and_bob: Any) -> None:
+def test_directory_lists_people_as_cards(
+    member_client: Client, org: Organisation, alice_and_bob: Any
+) -> None:
     # given two colleagues with profiles
 
     # when
@@ -90,7 +92,7 @@ def test_directory_lists_people_as_cards(member_client: Client, org: Organisatio
     assert "Python" in content
     assert "Expert" in content  # her level, on the chip
     assert "Europe/Paris" in content
-    assert 'role="search"' in content  # the full page, with the filter form
+    assert "<search>" in content  # the full page, with the filter form
 
 
 @pytest.mark.parametrize("name", ["skill", "value", "level", "department", "language", "tz", "mentor", "q"])
@@ -110,12 +112,14 @@ def test_directory_filter_keeps_only_matching_people(
     assert "1 person" in content
 
 
-def test_directory_filters_combine(member_client: Client, org: Organisation, alice_and_bob: dict[str, Any]) -> None:
+def test_directory_filters_combine(
+    member_client: Client, org: Organisation, alice_and_bob: dict[str, Any]
+) -> None:
     # given Alice speaks French, Bob German
 
     # when asking for French speakers in Sales
     department = Department.objects.get(organisation=org, name="Sales")
-    response = member_client.get(_url(org), {"language": "fr", "department": department.pk})
+    response = member_client.get(_url(org), {"language": "fr", "department": str(department.pk)})
 
     # then nobody matches, and the page says so
     content = response.content.decode()
@@ -124,7 +128,9 @@ def test_directory_filters_combine(member_client: Client, org: Organisation, ali
     assert "No one matches these filters" in content
 
 
-@pytest.mark.parametrize("bad", [{"skill": "abc"}, {"level": "999999"}, {"language": "xx"}, {"tz": "Mars/Olympus"}])
+@pytest.mark.parametrize(
+    "bad", [{"skill": "abc"}, {"level": "999999"}, {"language": "xx"}, {"tz": "Mars/Olympus"}]
+)
 def test_directory_ignores_unknown_filter_values(
     member_client: Client, org: Organisation, alice_and_bob: Any, bad: dict[str, str]
 ) -> None:
@@ -226,7 +232,9 @@ def test_directory_paginates(member_client: Client, org: Organisation, settings:
     assert "page 1 of 3" in junk
 
 
-def test_directory_pagination_links_keep_filters(member_client: Client, org: Organisation, settings: Any) -> None:
+def test_directory_pagination_links_keep_filters(
+    member_client: Client, org: Organisation, settings: Any
+) -> None:
     # given more mentors than fit on a page
     settings.DIRECTORY_PAGE_SIZE = 2
     for i in range(3):
@@ -252,7 +260,7 @@ def test_directory_htmx_request_gets_only_the_results(
     assert response.status_code == 200
     assert content.lstrip().startswith('<section id="directory-results"')
     assert "<html" not in content
-    assert 'role="search"' not in content
+    assert "<search>" not in content
     assert "Alice Archer" in content
     assert "Bob Baker" not in content
     assert "HX-Request" in response["Vary"]

@@ -5,20 +5,42 @@ stable roommates, group formation, single-person re-match, and an explainable
 score model. Plain arrays in, plain arrays out; this package never imports Django.
 """
 
-from matchmaker._assign import assign
+from matchmaker._assign import assign, top_k_candidates
 from matchmaker._greedy import greedy_assign
 from matchmaker._group import form_groups
 from matchmaker._peer import pair_peers
-from matchmaker._rematch import rematch
+from matchmaker._rematch import RematchResult, rematch
 from matchmaker._result import MatchResult
 from matchmaker._roommates import stable_roommates
 from matchmaker._stable import stable
 
 # --- scoring / explanation / candidates (owned by _scoring.py, _candidates.py) ---
 # (imports for the score model are added here)
+from matchmaker._candidates import candidates
+from matchmaker._features import FORMATS, Labels, PeopleFeatures, SkillTextMatcher, people_features, working_hours_mask
+from matchmaker._scoring import CRITERIA, DEFAULT_WEIGHTS, Contribution, Explanation, ScoreModel, Scorer, explain
+from matchmaker._synthetic import synthetic_labels, synthetic_people, synthetic_pool
 
 __all__ = [
+    "CRITERIA",
+    "DEFAULT_WEIGHTS",
+    "FORMATS",
+    "Contribution",
+    "Explanation",
+    "Labels",
+    "PeopleFeatures",
+    "ScoreModel",
+    "Scorer",
+    "SkillTextMatcher",
+    "candidates",
+    "explain",
+    "people_features",
+    "synthetic_labels",
+    "synthetic_people",
+    "synthetic_pool",
+    "working_hours_mask",
     "MatchResult",
+    "RematchResult",
     "assign",
     "form_groups",
     "greedy_assign",
@@ -26,4 +48,5 @@ __all__ = [
     "rematch",
     "stable",
     "stable_roommates",
+    "top_k_candidates",
 ]

@@ -1,0 +1,172 @@
+"""Shared input checks for score matrices, capacities and locked pairs.
+
+Every public solver validates its inputs through these helpers so that bad input
+fails early with a ``ValueError`` naming the offending argument, and so that dense
+and sparse score matrices reach the algorithms in one canonical form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+__all__ = [
+    "Candidates",
+    "as_candidates",
+    "check_capacity",
+    "check_locked",
+    "is_sparse",
+]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The allowed pairs of a score matrix, as parallel arrays in row-major order.
+
+    Attributes
+    ----------
+    rows, cols : ndarray of int64
+        Row and column index of each allowed pair, sorted by row, then column.
+    scores : ndarray of float64
+        Finite score of each allowed pair.
+    shape : tuple of int
+        ``(n_rows, n_cols)`` of the original matrix.
+    """
+
+    rows: IntArray
+    cols: IntArray
+    scores: FloatArray
+    shape: tuple[int, int]
+
+    @property
+    def n_rows(self) -> int:
+        return self.shape[0]
+
+    @property
+    def n_cols(self) -> int:
+        return self.shape[1]
+
+    def __len__(self) -> int:
+        return int(self.rows.shape[0])
+
+
+def is_sparse(x: object) -> bool:
+    """Whether ``x`` is a ``scipy.sparse`` matrix or array."""
+    return bool(sp.issparse(x))
+
+
+def as_candidates(scores: Any, *, name: str = "scores") -> Candidates:
+    """Extract the allowed pairs of a dense or sparse score matrix.
+
+    Dense: every finite entry is allowed; ``-inf`` and NaN mark forbidden pairs.
+    Sparse: every *stored* entry is allowed, explicit zeros included (duplicate
+    coordinates are summed, as scipy does); stored ``-inf``/NaN are forbidden too.
+
+    Raises
+    ------
+    ValueError
+        If the matrix is not 2-D, is not numeric, or contains ``+inf``.
+    """
+    if is_sparse(scores):
+        if len(scores.shape) != 2:
+            raise ValueError(f"{name} must be a 2-D matrix, got shape {scores.shape}")
+        # csr conversion sums duplicates but keeps explicit zeros (the allowed pairs).
+        csr = sp.csr_array(scores)
+        csr.sum_duplicates()
+        if not np.issubdtype(csr.dtype, np.number) or np.issubdtype(csr.dtype, np.complexfloating):
+            raise ValueError(f"{name} must hold real numbers, got dtype {csr.dtype}")
+        n_rows, n_cols = (int(s) for s in csr.shape)
+        counts = np.diff(csr.indptr)
+        rows = np.repeat(np.arange(n_rows, dtype=np.int64), counts)
+        cols = csr.indices.astype(np.int64, copy=False)
+        vals = csr.data.astype(np.float64, copy=False)
+    else:
+        try:
+            dense = np.asarray(scores, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name} must be a numeric array: {exc}") from exc
+        if dense.ndim != 2:
+            raise ValueError(f"{name} must be a 2-D array, got ndim={dense.ndim}")
+        n_rows, n_cols = (int(s) for s in dense.shape)
+        rr, cc = np.nonzero(np.isfinite(dense) | (dense == np.inf))
+        rows = rr.astype(np.int64)
+        cols = cc.astype(np.int64)
+        vals = dense[rr, cc]
+    if np.any(vals == np.inf):
+        raise ValueError(f"{name} must not contain +inf (use -inf or NaN for forbidden pairs)")
+    keep = np.isfinite(vals)
+    if not keep.all():
+        rows, cols, vals = rows[keep], cols[keep], vals[keep]
+    return Candidates(
+        rows=np.ascontiguousarray(rows, dtype=np.int64),
+        cols=np.ascontiguousarray(cols, dtype=np.int64),
+        scores=np.ascontiguousarray(vals, dtype=np.float64),
+        shape=(n_rows, n_cols),
+    )
+
+
+def check_capacity(capacity: Any, n: int, *, name: str = "mentor_capacity") -> IntArray:
+    """Return ``capacity`` as an int64 array of length ``n``.
+
+    A scalar is broadcast. Values must be finite, integral and non-negative.
+
+    Raises
+    ------
+    ValueError
+        If the length differs from ``n``, or a value is negative, NaN or fractional.
+    """
+    try:
+        arr = np.asarray(capacity)
+    except (TypeError, ValueError) as exc:  # pragma: no cover - numpy accepts nearly anything
+        raise ValueError(f"{name} must be an integer array: {exc}") from exc
+    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.number):
+        raise ValueError(f"{name} must hold integers, got dtype {arr.dtype}")
+    if arr.ndim == 0:
+        arr = np.full(n, arr.item())
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a scalar or a 1-D array, got ndim={arr.ndim}")
+    if arr.shape[0] != n:
+        raise ValueError(f"{name} has length {arr.shape[0]} but the score matrix has {n} mentors")
+    if np.issubdtype(arr.dtype, np.floating):
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} must be finite (no NaN or inf)")
+        if np.any(arr != np.round(arr)):
+            raise ValueError(f"{name} must hold whole numbers")
+    if np.any(arr < 0):
+        raise ValueError(f"{name} must be non-negative")
+    return arr.astype(np.int64)
+
+
+def check_locked(
+    locked: Iterable[tuple[int, int]] | Any, n_rows: int, n_cols: int, *, name: str = "locked"
+) -> IntArray:
+    """Return locked pairs as an int64 array of shape ``(k, 2)``.
+
+    Raises
+    ------
+    ValueError
+        If a pair is malformed, out of range, or a row appears twice.
+    """
+    arr = np.asarray(list(locked) if not isinstance(locked, np.ndarray) else locked)
+    if arr.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise ValueError(f"{name} must be a sequence of (mentee, mentor) pairs")
+    if not np.issubdtype(arr.dtype, np.integer):
+        raise ValueError(f"{name} must hold integer indices, got dtype {arr.dtype}")
+    out = arr.astype(np.int64)
+    if np.any(out[:, 0] < 0) or np.any(out[:, 0] >= n_rows):
+        raise ValueError(f"{name} names a mentee index outside 0..{n_rows - 1}")
+    if np.any(out[:, 1] < 0) or np.any(out[:, 1] >= n_cols):
+        raise ValueError(f"{name} names a mentor index outside 0..{n_cols - 1}")
+    if np.unique(out[:, 0]).shape[0] != out.shape[0]:
+        raise ValueError(f"{name} locks the same mentee more than once")
+    return out
