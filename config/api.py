@@ -18,8 +18,11 @@ from ninja.errors import AuthenticationError, ValidationError
 from tandem.accounts.api import router as accounts_router
 from tandem.accounts.api_auth import ApiTokenAuth, BrowserSessionAuth
 from tandem.errors import DomainError
+from tandem.matching.api import router as matching_router
+from tandem.mentorships.api import router as mentorships_router
 from tandem.organisations.api import router as organisations_router
 from tandem.people.api import router as people_router
+from tandem.programs.api import router as programs_router
 
 api = NinjaAPI(
     title="Tandem API",
@@ -36,6 +39,9 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/orgs", organisations_router)
 api.add_router("/", people_router)
+api.add_router("/", programs_router)
+api.add_router("/", matching_router)
+api.add_router("/", mentorships_router)
 
 # Last, so it only catches what no operation matched: unknown /api/ paths answer in JSON too.
 fallback_router = Router()

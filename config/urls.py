@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from tandem.web.views import dashboard
 
 urlpatterns = [
     path("", include("tandem.web.urls")),
     path("accounts/", include("tandem.accounts.urls")),
+    path("o/<slug:org_slug>/", dashboard, name="org_home"),
     path("o/<slug:org_slug>/", include("tandem.organisations.urls")),
     path("o/<slug:org_slug>/people/", include("tandem.people.urls")),
     path("api/", api.urls),

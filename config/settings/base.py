@@ -94,6 +94,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed sign-ins allowed per (email, client address) within the window before we refuse.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+# Per client address the limit is higher, so colleagues behind one office NAT don't lock each other out.
+LOGIN_FAILURE_ADDRESS_LIMIT = env_int("LOGIN_FAILURE_ADDRESS_LIMIT", 4 * LOGIN_FAILURE_LIMIT)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 
 LANGUAGE_CODE = "en"

@@ -16,9 +16,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-# How many more failures one client address may make than one email address.
-ADDRESS_LIMIT_FACTOR = 4
-
 
 def _email_key(email: str) -> str:
     # Hashed: cache keys must be short and free of the characters an email may contain.
@@ -37,7 +34,7 @@ def client_address(request: HttpRequest) -> str:
 
 def _limits() -> tuple[int, int]:
     email_limit = int(settings.LOGIN_FAILURE_LIMIT)
-    address_limit = int(getattr(settings, "LOGIN_FAILURE_ADDRESS_LIMIT", email_limit * ADDRESS_LIMIT_FACTOR))
+    address_limit = int(settings.LOGIN_FAILURE_ADDRESS_LIMIT)
     return email_limit, address_limit
 
 

@@ -221,7 +221,7 @@ def _taxonomy_apply(request: OrgRequest, data: dict[str, Any]) -> str:
         )
         return f"Renamed to “{item.name}”."
     taxonomy_delete(organisation=organisation, kind=kind, item_id=data["item_id"])
-    return "Deleted."
+    return "Deleted; profiles that used it no longer show it."
 
 
 def _taxonomy_context(request: OrgRequest, failed: dict[str, Any] | None) -> dict[str, Any]:

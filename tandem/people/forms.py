@@ -13,7 +13,6 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.boundfield import BoundField, BoundWidget
-from django.forms.utils import ErrorDict
 
 from tandem.organisations.models import Organisation
 from tandem.organisations.selectors import membership_list
@@ -133,9 +132,8 @@ class DirectoryFilterForm(forms.Form):
         super().full_clean()
         # A stale or hand-edited link must still work: unknown values are dropped (cleaned_data
         # lacks them) and named once above the results, not flagged as errors on the controls.
-        errors = self._errors or {}
-        self.ignored_labels = [str(self.fields[name].label) for name in errors if name in self.fields]
-        self._errors = ErrorDict()
+        self.ignored_labels = [str(self.fields[name].label) for name in self.errors if name in self.fields]
+        self.errors.clear()
 
     def ignored(self) -> list[str]:
         """Labels of the filters whose values were not recognised."""
@@ -213,11 +211,11 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     values = forms.TypedMultipleChoiceField(
-        label="Work values",
+        label="Values that matter to you at work",
         required=False,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        help_text=f"Pick up to {MAX_WORK_VALUES}: they help match you with people who share them.",
+        help_text=f"Pick up to {MAX_WORK_VALUES}; matching looks for people who share them.",
     )
     hours_per_month = forms.IntegerField(
         label="Hours per month for mentoring", min_value=0, max_value=80, initial=2
@@ -370,7 +368,7 @@ class PhotoForm(forms.Form):
     """Upload or remove the profile photo. Files are checked by decoding them, not by name."""
 
     photo = forms.ImageField(
-        label="Photo",
+        label="Choose a photo",
         required=False,
         help_text="JPEG, PNG, WebP or GIF, up to 2 MB.",
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),

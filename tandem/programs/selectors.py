@@ -19,7 +19,10 @@ def program_list(*, organisation: Organisation, viewer: Membership) -> QuerySet[
     ones they are enrolled in."""
     qs = Program.objects.filter(organisation=organisation)
     if not viewer.is_program_admin:
-        qs = qs.filter(Q(status__in=MEMBER_VISIBLE_STATUSES) | Q(enrolments__membership=viewer)).distinct()
+        # A subquery, not a join on `enrolments`: the join would also filter the rows the
+        # counts below aggregate (a member would see 0 mentors in a finished program).
+        own = Enrolment.objects.filter(membership=viewer).values("program_id")
+        qs = qs.filter(Q(status__in=MEMBER_VISIBLE_STATUSES) | Q(pk__in=own))
     return qs.annotate(
         mentor_count=Count(
             "enrolments",

@@ -10,8 +10,15 @@ from typing import Any
 from django.db import transaction
 
 from tandem.organisations.models import Membership, Organisation
-from tandem.people.models import Skill
-from tandem.programs.errors import EnrolmentInvalid, EnrolmentNotAllowed, ProgramInvalid, TransitionNotAllowed
+from tandem.people.models import Department, Skill
+from tandem.programs.errors import (
+    EnrolmentBulkInvalid,
+    EnrolmentInvalid,
+    EnrolmentNotAllowed,
+    PersonError,
+    ProgramInvalid,
+    TransitionNotAllowed,
+)
 from tandem.programs.models import (
     Cadence,
     Enrolment,
@@ -419,3 +426,121 @@ def enrolment_set_capacity(*, enrolment: Enrolment, by: Membership, capacity: in
     enrolment.capacity = _int_range(capacity, 1, 20, "capacity")
     enrolment.save(update_fields=["capacity", "updated_at"])
     return enrolment
+
+
+@dataclass(frozen=True)
+class BulkEnrolment:
+    """The outcome of a bulk enrolment: who was enrolled, and who was left as they were (and why)."""
+
+    created: list[Enrolment]
+    skipped: list[tuple[Membership, str]]
+
+
+def _bulk_people(
+    program: Program, membership_ids: Sequence[int] | None, department_id: int | None
+) -> tuple[list[Membership], list[PersonError]]:
+    organisation = program.organisation
+    if department_id is not None:
+        department = Department.objects.filter(organisation=organisation, pk=department_id).first()
+        if department is None:
+            raise EnrolmentInvalid("No such department in this organisation.", field="department_id")
+        people = list(
+            Membership.objects.filter(
+                organisation=organisation, is_active=True, profile__department=department
+            )
+            .select_related("user")
+            .order_by("pk")
+        )
+        if not people:
+            raise EnrolmentInvalid(f"Nobody active works in {department.name}.", field="department_id")
+        return people, []
+    ids = list(dict.fromkeys(membership_ids or []))
+    if not ids:
+        raise EnrolmentInvalid("Name at least one person to enrol.", field="membership_ids")
+    found = {
+        m.pk: m
+        for m in Membership.objects.filter(organisation=organisation, pk__in=ids).select_related("user")
+    }
+    people, errors = [], []
+    for membership_id in ids:
+        membership = found.get(membership_id)
+        if membership is None:
+            errors.append(PersonError(membership_id, "", "No member with this id in the organisation."))
+        elif not membership.is_active:
+            errors.append(
+                PersonError(membership_id, membership.user.full_name, "This member is deactivated.")
+            )
+        else:
+            people.append(membership)
+    return people, errors
+
+
+@transaction.atomic
+def enrolment_bulk_create(
+    *,
+    program: Program,
+    by: Membership,
+    role: str,
+    membership_ids: Sequence[int] | None = None,
+    department_id: int | None = None,
+) -> BulkEnrolment:
+    """An admin enrols named members, or a whole department, in one role: all or nothing.
+
+    People the admin enrols are active straight away (the admin is the approver). Anyone already
+    enrolled in that role, or who withdrew or was declined, is left as they are and reported as
+    skipped. Every person who cannot be enrolled is named in one error, and then nobody is.
+    """
+    _require_program_admin(by, program.organisation)
+    if (membership_ids is None) == (department_id is None):
+        raise EnrolmentInvalid(
+            "Give either the people (membership_ids) or a department (department_id).", field="membership_ids"
+        )
+    if program.status not in ENROLLABLE:
+        raise EnrolmentInvalid("This program is not open for enrolment.", field="program")
+    if role not in roles_for(program.kind):
+        raise EnrolmentInvalid(
+            f"In this program people enrol as {' or '.join(roles_for(program.kind))}.", field="role"
+        )
+    people, errors = _bulk_people(program, membership_ids, department_id)
+    existing = {
+        e.membership_id: e
+        for e in Enrolment.objects.filter(program=program, membership_id__in=[m.pk for m in people])
+    }
+    capacity = program.default_mentor_capacity if role == EnrolmentRole.MENTOR else 1
+    created: list[Enrolment] = []
+    skipped: list[tuple[Membership, str]] = []
+    for membership in people:
+        enrolment = existing.get(membership.pk)
+        if enrolment is None:
+            created.append(
+                Enrolment(
+                    program=program,
+                    membership=membership,
+                    role=role,
+                    status=EnrolmentStatus.ACTIVE,
+                    capacity=capacity,
+                )
+            )
+        elif enrolment.status == EnrolmentStatus.WITHDRAWN:
+            skipped.append((membership, "Withdrew from this program; they can enrol again themselves."))
+        elif enrolment.status == EnrolmentStatus.DECLINED:
+            skipped.append((membership, "Their enrolment was declined."))
+        elif enrolment.role != role:
+            errors.append(
+                PersonError(
+                    membership.pk,
+                    membership.user.full_name,
+                    f"Already enrolled as {enrolment.get_role_display().lower()}.",
+                )
+            )
+        else:
+            skipped.append((membership, "Already enrolled."))
+    if errors:
+        field = "department_id" if department_id is not None else "membership_ids"
+        raise EnrolmentBulkInvalid(
+            f"{len(errors)} of the people named cannot be enrolled, so nobody was.",
+            field=field,
+            errors=errors,
+        )
+    Enrolment.objects.bulk_create(created)
+    return BulkEnrolment(created=created, skipped=skipped)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from tandem.accounts.models import User
@@ -581,7 +581,13 @@ def test_import_people_command_dry_run_writes_nothing(org, tmp_path):
     assert counts() == before
 
 
-def test_import_people_command_exits_non_zero_listing_every_error(org, tmp_path, capsys):
+@pytest.fixture
+def keep_connection(monkeypatch):
+    """run_from_argv closes every connection when done; the test's transaction must survive it."""
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
+def test_import_people_command_exits_non_zero_listing_every_error(org, tmp_path, capsys, keep_connection):
     # given
     path = tmp_path / "people.csv"
     path.write_text(csv_text("email,full_name,department", "x,,Nowhere", "ok@example.com,Ok,Data"))

@@ -1,11 +1,11 @@
 """Candidate generation: a sparse set of good, allowed pairs without an N x M matrix.
 
-For every mentee a small pool of mentors is *probed* from sorted index lists, the pool is
-scored exactly by :class:`~matchmaker.Scorer` (so candidate scores equal full scoring),
-hard rules and must-filters are applied, and the best ``k`` stay. A few passes then make
-sure no one is left without options: mentors seen by too few mentees get their best
-pooled mentees back, and mentees left with too few allowed candidates get an exhaustive
-scan of their language block.
+Each side is indexed in sorted lists (per language block, goal skill and work value,
+ordered by career level and UTC offset). Every mentee reads a few hundred mentors from
+windows of those lists around its ideal partner, ranks them with a cheap proxy of the
+score, scores the best part exactly with :class:`~matchmaker.Scorer` (so candidate
+scores equal full scoring), drops forbidden pairs and keeps its best ``k``; every mentor
+does the same towards mentees. The union is the candidate graph.
 """
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ __all__ = ["candidates"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
-_N_BANDS = 9  # coverage quantised to eighths (0..8) for the posting-list order
-_N_TZ = 8  # time-zone regions: 4-hour bands of UTC offset (a full working-hours overlap inside one)
+_N_TZ = 64  # UTC offsets in half hours, shifted to be non-negative (-12 h .. +19.5 h)
+_TZ_REACH = 8  # +-4 h (in half hours): a standard 8-hour day still overlaps >= 4 h
+_LEVEL_WINDOWS = 3  # at most this many partner levels are probed per list
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ class _Side:
     """What the index needs to know about one side of the pool."""
 
     level: IntArray  # career level + 1 (0 = unknown), or all 0 when level is not weighted
-    tz: IntArray  # time-zone region, or all 0 when time zone is not weighted
+    tz: IntArray  # UTC offset in half hours (shifted), or all 0 when time zone is not weighted
     values: npt.NDArray[np.uint64]
     n_values: int
     languages: npt.NDArray[np.uint64]
@@ -46,7 +48,7 @@ class _Side:
 
 def _side(people: PeopleFeatures, use_level: bool, use_tz: bool) -> _Side:
     level = np.maximum(people.level.astype(np.int64), -1) + 1
-    tz = np.clip((people.utc_offset.astype(np.int64) + 720) // 240, 0, _N_TZ - 1)
+    tz = np.clip((people.utc_offset.astype(np.int64) + 720) // 30, 0, _N_TZ - 1)
     return _Side(
         level=level if use_level else np.zeros_like(level),
         tz=tz if use_tz else np.zeros_like(tz),
@@ -60,15 +62,16 @@ def _side(people: PeopleFeatures, use_level: bool, use_tz: bool) -> _Side:
 
 @dataclass(frozen=True, slots=True)
 class _Index:
-    """Posting lists of one side per (language block, goal skill, work value).
+    """Sorted lists of one side per (language block, goal skill, work value).
 
-    The goal and the value may each be "any" (``n_skills`` / ``n_values``). Entries are
-    sorted by ``(segment, band desc, level, tz, random)`` so that a probe is a window
-    around the prober's ideal (level, tz) inside the best band of the list.
+    The goal and the value may each be "any" (``n_skills`` / ``n_values``). Inside a
+    list, entries are sorted by career level, then UTC offset, then a seeded random key,
+    so one (level, offset range) cell is a contiguous run.
     """
 
-    keys: IntArray  # sort key without the random tie-break
+    keys: IntArray  # (segment * n_levels + level) * _N_TZ + tz
     people: IntArray  # row index of each entry
+    strength: npt.NDArray[np.float32]  # coverage of the list's goal (or goal weight); 0 for "any"
     seg_ptr: IntArray  # entries of segment s are seg_ptr[s]:seg_ptr[s+1]
     block_of_lang: IntArray  # language id -> block id (-1: nobody indexed speaks it)
     n_goal_keys: int  # n_skills + 1
@@ -81,66 +84,80 @@ class _Index:
 
 def _bit_rows(bits: npt.NDArray[np.uint64], size: int) -> list[IntArray]:
     """For each bit id below ``size``, the rows whose bitset contains it."""
-    out = []
-    for v in range(size):
-        out.append(np.flatnonzero((bits[:, v // 64] >> np.uint64(v % 64)) & np.uint64(1)))
-    return out
+    return [np.flatnonzero((bits[:, v // 64] >> np.uint64(v % 64)) & np.uint64(1)) for v in range(size)]
+
+
+def _expand(owner: IntArray, n: int, items_owner: IntArray, items: IntArray) -> tuple[IntArray, IntArray]:
+    """Cross each entry (by ``owner`` row) with the items of that row: (entry, item)."""
+    by = np.argsort(items_owner, kind="stable")
+    items_owner, items = items_owner[by], items[by]
+    ptr = np.searchsorted(items_owner, np.arange(n + 1))
+    reps = (ptr[1:] - ptr[:-1])[owner]
+    within = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
+    entry = np.repeat(np.arange(owner.shape[0]), reps)
+    return entry, items[np.repeat(ptr[owner], reps) + within]
 
 
 def _build_index(
-    side: _Side, e_x: IntArray, e_g: IntArray, e_band: IntArray, n_sk: int, use_values: bool, rng: np.random.Generator
+    side: _Side,
+    e_x: IntArray,
+    e_g: IntArray,
+    e_strength: FloatArray,
+    n_sk: int,
+    use_values: bool,
+    cross: bool,
+    rng: np.random.Generator,
 ) -> _Index:
-    """Index the people of ``side`` by the (person, goal skill, band) entries given."""
+    """Index the people of ``side`` by their (person, goal skill, strength) entries.
+
+    Lists: per goal skill, per work value (goal "any"), everyone (both "any"), and with
+    ``cross`` also per (goal skill, work value).
+    """
     n_x = side.level.shape[0]
     n_val = side.n_values
     n_levels = int(side.level.max(initial=0)) + 1
-    # goal entries plus one "any goal" entry per person (band 0)
-    g_x = np.concatenate([e_x, np.arange(n_x)])
-    g_g = np.concatenate([e_g, np.full(n_x, n_sk)])
-    g_b = np.concatenate([e_band, np.zeros(n_x, np.int64)])
-    # value facets: each held value plus "any value"; crossed with the goal entries
     v_x_parts, v_v_parts = [np.arange(n_x)], [np.full(n_x, n_val)]
     if use_values:
         for v, rows in enumerate(_bit_rows(side.values, n_val)):
             v_x_parts.append(rows)
             v_v_parts.append(np.full(rows.shape[0], v))
     v_x, v_v = np.concatenate(v_x_parts), np.concatenate(v_v_parts)
-    by_x = np.argsort(v_x, kind="stable")
-    v_x, v_v = v_x[by_x], v_v[by_x]
-    v_ptr = np.searchsorted(v_x, np.arange(n_x + 1))
-    reps = (v_ptr[1:] - v_ptr[:-1])[g_x]
-    within = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
-    x = np.repeat(g_x, reps)
-    g = np.repeat(g_g, reps)
-    band = np.repeat(g_b, reps)
-    val = v_v[np.repeat(v_ptr[g_x], reps) + within]
+    if cross:
+        ent, val = _expand(e_x, n_x, v_x, v_v)  # every goal entry x (its values + "any")
+        x, g, st = e_x[ent], e_g[ent], e_strength[ent]
+    else:
+        x, g, st, val = e_x, e_g, e_strength, np.full(e_x.shape[0], n_val)
+    # plus the value lists and the "everyone" list (goal "any", strength 0)
+    x = np.concatenate([x, v_x])
+    g = np.concatenate([g, np.full(v_x.shape[0], n_sk)])
+    st = np.concatenate([st, np.zeros(v_x.shape[0])])
+    val = np.concatenate([val, v_v])
 
     # language blocks: every entry is repeated once per language its person speaks
     speakers = _bit_rows(side.languages, side.n_languages)
     blocks = [lang for lang, rows in enumerate(speakers) if rows.shape[0] > 0]
     block_of_lang = np.full(side.n_languages, -1, dtype=np.int64)
     block_of_lang[blocks] = np.arange(len(blocks))
-    l_x = np.concatenate([speakers[lang] for lang in blocks]) if blocks else np.zeros(0, np.int64)
-    l_b = np.concatenate([np.full(speakers[lang].shape[0], b) for b, lang in enumerate(blocks)]) if blocks else l_x
-    by_x = np.argsort(l_x, kind="stable")
-    l_x, l_b = l_x[by_x], l_b[by_x]
-    l_ptr = np.searchsorted(l_x, np.arange(n_x + 1))
-    reps = (l_ptr[1:] - l_ptr[:-1])[x]
-    within = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
-    blk = l_b[np.repeat(l_ptr[x], reps) + within]
-    x, g, band, val = np.repeat(x, reps), np.repeat(g, reps), np.repeat(band, reps), np.repeat(val, reps)
+    if blocks:
+        l_x = np.concatenate([speakers[lang] for lang in blocks])
+        l_b = np.concatenate([np.full(speakers[lang].shape[0], b) for b, lang in enumerate(blocks)])
+    else:
+        l_x = l_b = np.zeros(0, np.int64)
+    ent, blk = _expand(x, n_x, l_x, l_b)
+    x, g, st, val = x[ent], g[ent], st[ent], val[ent]
 
     n_seg = max(1, len(blocks)) * (n_sk + 1) * (n_val + 1)
     seg = (blk * (n_sk + 1) + g) * (n_val + 1) + val
-    keys = ((seg * _N_BANDS + (_N_BANDS - 1 - band)) * _N_TZ + side.tz[x]) * n_levels + side.level[x]
+    keys = (seg * n_levels + side.level[x]) * _N_TZ + side.tz[x]
     # one int64 sort: the key in the high bits, a seeded random tie-break in the low bits
-    span = n_seg * _N_BANDS * _N_TZ * n_levels
+    span = n_seg * n_levels * _N_TZ
     rbits = max(0, min(20, 62 - int(span).bit_length()))
     packed = (keys << rbits) | rng.integers(0, 1 << rbits, keys.shape[0], dtype=np.int64) if rbits else keys
-    order = np.argsort(packed, kind="stable")
-    keys, ppl = keys[order], x[order]
-    seg_ptr = np.searchsorted(keys // (_N_BANDS * _N_TZ * n_levels), np.arange(n_seg + 1))
-    return _Index(keys, ppl, seg_ptr, block_of_lang, n_sk + 1, n_val + 1, n_levels)
+    order = np.argsort(packed)
+    seg_ptr = np.searchsorted(seg[order], np.arange(n_seg + 1))
+    return _Index(
+        keys[order], x[order], st[order].astype(np.float32), seg_ptr, block_of_lang, n_sk + 1, n_val + 1, n_levels
+    )
 
 
 def _blocks(index: _Index, prober: _Side) -> tuple[IntArray, IntArray]:
@@ -174,63 +191,81 @@ def _search(keys: IntArray, needles: IntArray, side: Literal["left", "right"]) -
     return out.reshape(needles.shape)
 
 
-def _windows(
-    index: _Index, seg: IntArray, lvl_lo: IntArray, lvl_hi: IntArray, tz_t: IntArray, width: IntArray, rand: FloatArray
-) -> tuple[IntArray, IntArray]:
-    """Start of a width-``width`` window on the target cells, and the segment end.
-
-    The target is the segment's best band, the prober's time-zone region, and the
-    levels ``lvl_lo..lvl_hi`` (contiguous in the order). All arrays broadcast (one entry
-    per probed list, not per slot).
-    """
-    lo_seg, hi_seg = index.seg_ptr[seg], index.seg_ptr[seg + 1]
-    # the best band of the segment is its first entry's band
-    first = np.minimum(lo_seg, max(index.keys.shape[0] - 1, 0))
-    band_part = index.keys[first] // (_N_TZ * index.n_levels)
-    cell = (band_part * _N_TZ + tz_t) * index.n_levels
-    cell_lo = _search(index.keys, cell + lvl_lo, "left")
-    cell_hi = _search(index.keys, cell + lvl_hi, "right")
-    size = cell_hi - cell_lo
-    # many equivalent people: a random window among them (spreads probers, so capacity
-    # is not exhausted by everyone probing the same few); few: centre the window on them
-    start = np.where(
-        size >= width,
-        cell_lo + (rand * (size - width + 1)).astype(np.int64),
-        (cell_lo + cell_hi) // 2 - width // 2,
-    )
-    start = np.clip(start, lo_seg, np.maximum(lo_seg, hi_seg - width))
-    return start, hi_seg
-
-
 def _family(
     index: _Index,
     seg: IntArray,
-    valid: npt.NDArray[np.bool_],
+    valid: BoolArray,
+    gfac: FloatArray,
     budget: int,
     lvl_lo: IntArray,
     lvl_hi: IntArray,
-    tz_t: IntArray,
+    tz: IntArray,
     rng: np.random.Generator,
-) -> IntArray:
-    """``budget`` probes per row spread round-robin over the row's valid lists."""
-    b = seg.shape[0]
-    if budget <= 0 or seg.shape[1] == 0:
-        return np.full((b, 0), -1, dtype=np.int64)
-    front = np.argsort(~valid, axis=1, kind="stable")  # valid lists first
-    seg = np.take_along_axis(seg, front, axis=1)
+) -> tuple[IntArray, FloatArray]:
+    """``budget`` probes per row, spread round-robin over its (list, partner level) windows.
+
+    A window covers the list's entries at one partner level with a UTC offset within
+    reach of the prober's; when it holds more than the window width, the width is placed
+    at random inside it (spreading probers over equivalent people), otherwise the window
+    is centred on it. Returns the people found (``-1`` = empty slot) and, per slot,
+    ``strength * gfac`` (the goal part of the proxy).
+    """
+    b, n_lists = seg.shape
+    if budget <= 0 or n_lists == 0:
+        return np.full((b, 0), -1, dtype=np.int64), np.zeros((b, 0))
+    # expand lists x partner levels (evenly spaced over the prober's level range)
+    n_lv = np.minimum(_LEVEL_WINDOWS, lvl_hi - lvl_lo + 1)
+    w = np.arange(_LEVEL_WINDOWS)[None, :]
+    lv = lvl_lo[:, None] + (w * (lvl_hi - lvl_lo)[:, None]) // np.maximum(n_lv - 1, 1)[:, None]
+    lv_ok = w < n_lv[:, None]
+    seg = np.repeat(seg, _LEVEL_WINDOWS, axis=1)
+    gfac = np.repeat(gfac, _LEVEL_WINDOWS, axis=1)
+    valid = np.repeat(valid, _LEVEL_WINDOWS, axis=1) & np.tile(lv_ok, (1, n_lists))
+    lv = np.tile(lv, (1, n_lists))
+    front = np.argsort(~valid, axis=1, kind="stable")  # valid windows first
+    seg, gfac, lv = (np.take_along_axis(a, front, axis=1) for a in (seg, gfac, lv))
     n_valid = valid.sum(axis=1)
     nv = np.maximum(n_valid, 1)[:, None]
     slots = np.arange(budget)[None, :]
-    t = slots % nv  # list of each slot
-    r = slots // nv  # offset of the slot inside that list's window
+    t = slots % nv  # window of each slot
+    r = slots // nv  # offset of the slot inside its window
     width = -(-budget // nv)
     live = np.arange(seg.shape[1])[None, :] < n_valid[:, None]
-    start, end = _windows(index, np.where(live, seg, 0), lvl_lo[:, None], lvl_hi[:, None], tz_t[:, None], width,
-                          rng.random(seg.shape))  # fmt: skip
+    seg = np.where(live, seg, 0)
+    base = (seg * index.n_levels + lv) * _N_TZ
+    lo_tz = np.maximum(tz - _TZ_REACH, 0)[:, None]
+    hi_tz = np.minimum(tz + _TZ_REACH, _N_TZ - 1)[:, None]
+    cell_lo = _search(index.keys, base + lo_tz, "left")
+    cell_hi = _search(index.keys, base + hi_tz, "right")
+    lo_seg, hi_seg = index.seg_ptr[seg], index.seg_ptr[seg + 1]
+    size = cell_hi - cell_lo
+    start = np.where(
+        size >= width,
+        cell_lo + (rng.random(seg.shape) * (size - width + 1)).astype(np.int64),
+        (cell_lo + cell_hi) // 2 - width // 2,
+    )
+    start = np.clip(start, lo_seg, np.maximum(lo_seg, hi_seg - width))
     pos = np.take_along_axis(start, t, axis=1) + r
-    ok = (n_valid[:, None] > 0) & (pos < np.take_along_axis(end, t, axis=1))
-    got = index.people[np.minimum(pos, max(index.people.shape[0] - 1, 0))]
-    return np.where(ok, got, -1)
+    ok = (n_valid[:, None] > 0) & (pos < np.take_along_axis(hi_seg, t, axis=1))
+    pos = np.minimum(pos, max(index.people.shape[0] - 1, 0))
+    got = np.where(ok, index.people[pos], -1)
+    return got, np.where(ok, index.strength[pos] * np.take_along_axis(gfac, t, axis=1), 0.0)
+
+
+def _first_values(prober: _Side, rows: IntArray, use_values: bool, count: int = 3) -> tuple[IntArray, BoolArray]:
+    """The first ``count`` work values of each prober (``n_values`` = none)."""
+    b = rows.shape[0]
+    any_v = prober.n_values
+    if not use_values:
+        return np.zeros((b, 0), dtype=np.int64), np.zeros((b, 0), dtype=bool)
+    vb = prober.values[rows]
+    vals = np.full((b, count), any_v, dtype=np.int64)
+    cnt = np.zeros(b, dtype=np.int64)
+    for v in range(any_v):
+        has = ((vb[:, v // 64] >> np.uint64(v % 64)) & np.uint64(1)).astype(bool) & (cnt < count)
+        vals[has, cnt[has]] = v
+        cnt += has
+    return vals, np.arange(count)[None, :] < cnt[:, None]
 
 
 def _probe(
@@ -238,6 +273,7 @@ def _probe(
     prober: _Side,
     rows: IntArray,
     goals: IntArray,
+    goal_fac: FloatArray,
     lvl_lo: IntArray,
     lvl_hi: IntArray,
     widest: IntArray,
@@ -245,49 +281,42 @@ def _probe(
     budgets: tuple[int, int, int, int, int],
     use_values: bool,
     rng: np.random.Generator,
-) -> IntArray:
-    """Pool of indexed people (``b x probes``, ``-1`` = empty slot) for the probers ``rows``.
+) -> tuple[IntArray, FloatArray]:
+    """Pool of indexed people (``b x sum(budgets)``, ``-1`` = empty) and their goal proxy.
 
-    ``goals`` (``b x G``, ``-1`` = none) are the goal skills to look up; ``lvl_lo`` and
-    ``lvl_hi`` the ideal level range of the people found (index scale: level + 1).
+    ``goals`` (``b x G``, ``-1`` = none) are the goal skills to look up, ``goal_fac``
+    their weight in the prober's goal criterion; ``lvl_lo..lvl_hi`` the ideal partner
+    levels (index scale: level + 1).
     """
     b = rows.shape[0]
-    tz_t = prober.tz[rows]
+    tz = prober.tz[rows]
     lvl_lo = np.clip(lvl_lo, 0, index.n_levels - 1)
     lvl_hi = np.clip(lvl_hi, lvl_lo, index.n_levels - 1)
     any_g, any_v = index.n_goal_keys - 1, index.n_value_keys - 1
     bw, bp = widest[rows][:, None], primary[rows][:, None]
     g_ok = (goals >= 0) & (bw >= 0)
     gi = np.maximum(goals, 0)
-    if use_values:
-        vb = prober.values[rows]
-        vals = np.full((b, 3), any_v, dtype=np.int64)
-        cnt = np.zeros(b, dtype=np.int64)
-        for v in range(any_v):  # the first three values of each prober
-            has = ((vb[:, v // 64] >> np.uint64(v % 64)) & np.uint64(1)).astype(bool) & (cnt < 3)
-            vals[has, cnt[has]] = v
-            cnt += has
-        v_ok = np.arange(3)[None, :] < cnt[:, None]
-    else:
-        vals = np.zeros((b, 0), dtype=np.int64)
-        v_ok = np.zeros((b, 0), dtype=bool)
+    vals, v_ok = _first_values(prober, rows, use_values)
     gv_seg = index.segment(bw[:, :, None], gi[:, :, None], vals[:, None, :]).reshape(b, -1)
     gv_ok = (g_ok[:, :, None] & v_ok[:, None, :]).reshape(b, -1)
+    gv_fac = np.repeat(goal_fac, vals.shape[1], axis=1)
     b_gv, b_g, b_v, b_rest, b_rand = budgets
-    lv = (lvl_lo, lvl_hi, tz_t, rng)
-    parts = [
-        _family(index, gv_seg, gv_ok, b_gv, *lv),
-        _family(index, index.segment(bw, gi, any_v), g_ok, b_g, *lv),
-        _family(index, index.segment(bp, any_g, vals), v_ok & (bp >= 0), b_v, *lv),
-        _family(index, index.segment(bp, any_g, any_v), bp >= 0, b_rest, *lv),
+    zeros_v = np.zeros(vals.shape)
+    common = (lvl_lo, lvl_hi, tz, rng)
+    fams = [
+        _family(index, gv_seg, gv_ok, gv_fac, b_gv, *common),
+        _family(index, index.segment(bw, gi, any_v), g_ok, goal_fac, b_g, *common),
+        _family(index, index.segment(bp, any_g, vals), v_ok & (bp >= 0), zeros_v, b_v, *common),
+        _family(index, index.segment(bp, any_g, any_v), bp >= 0, np.zeros((b, 1)), b_rest, *common),
     ]
     if b_rand:
         seg = np.maximum(index.segment(bw[:, 0], any_g, any_v), 0)
         lo_seg, hi_seg = index.seg_ptr[seg], index.seg_ptr[seg + 1]
         pos = lo_seg[:, None] + (rng.random((b, b_rand)) * (hi_seg - lo_seg)[:, None]).astype(np.int64)
         got = index.people[np.minimum(pos, max(index.people.shape[0] - 1, 0))]
-        parts.append(np.where(((bw[:, 0] >= 0) & (hi_seg > lo_seg))[:, None], got, -1))
-    return np.concatenate(parts, axis=1).astype(np.int64)
+        fams.append((np.where(((bw[:, 0] >= 0) & (hi_seg > lo_seg))[:, None], got, -1), np.zeros((b, b_rand))))
+    pool = np.concatenate([f[0] for f in fams], axis=1)
+    return pool, np.concatenate([f[1] for f in fams], axis=1)
 
 
 def _level_range(level: IntArray, lo: int, hi: int, sign: int, n_levels: int) -> tuple[IntArray, IntArray]:
@@ -307,19 +336,71 @@ def _level_range(level: IntArray, lo: int, hi: int, sign: int, n_levels: int) ->
     return np.where(unknown, 0, a), np.where(unknown, n_levels, np.maximum(b, a))
 
 
-def _top(pool: IntArray, score: FloatArray, allowed: npt.NDArray[np.bool_], k: int) -> tuple[IntArray, IntArray, FloatArray]:
-    """Row, pool column and score of the best ``k`` allowed distinct entries per row."""
-    order = np.argsort(pool, axis=1, kind="stable")
-    pool = np.take_along_axis(pool, order, axis=1)
-    dup = np.zeros(pool.shape, dtype=bool)
-    dup[:, 1:] = pool[:, 1:] == pool[:, :-1]
-    ok = np.take_along_axis(allowed, order, axis=1) & (pool >= 0) & ~dup
-    masked = np.where(ok, np.take_along_axis(score, order, axis=1), -np.inf)
-    kk = min(k, pool.shape[1])
-    top = np.argpartition(-masked, kk - 1, axis=1)[:, :kk] if kk < pool.shape[1] else np.argsort(-masked, axis=1)
-    vals = np.take_along_axis(masked, top, axis=1)
+def _proxy(scorer: Scorer, i: IntArray, j: IntArray, goal_part: FloatArray, use: dict[str, float]) -> FloatArray:
+    """Cheap stand-in for the score, to pick which probed pairs are scored exactly.
+
+    The goal part comes from the list a pair was found in; values, industry and level are
+    exact (they are cheap); time zone is estimated from the UTC offsets; the remaining
+    criteria barely differ between good pairs and are left out.
+    """
+    out = use["goals"] * goal_part
+    for name in ("values", "industry", "level"):
+        if use[name] > 0:
+            out = out + use[name] * scorer._criterion(name, i, j)
+    if use["timezone"] > 0:
+        gap = np.abs(scorer.mentees.utc_offset[i].astype(np.int64) - scorer.mentors.utc_offset[j]) % 1440
+        gap = np.minimum(gap, 1440 - gap) / 60.0
+        out = out + use["timezone"] * np.clip((8.0 - gap) / scorer.model.target_overlap_hours, 0.0, 1.0)
+    return out
+
+
+def _select(
+    scorer: Scorer,
+    i: IntArray,
+    j: IntArray,
+    pool: IntArray,
+    proxy: FloatArray,
+    n_exact: int,
+    k: int,
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Exactly score the best ``n_exact`` distinct entries of each row by proxy; keep ``k``.
+
+    ``i`` and ``j`` give the (mentee, mentor) of each pool entry (one of them is the
+    row's prober, broadcast). Returns (row, pool column, exact score) of the kept pairs.
+    """
+    b, width = pool.shape
+    # distinct entries: sort each row by person; a duplicate run keeps its best proxy
+    proxy = np.where(pool >= 0, proxy, -np.inf)
+    packed = np.sort(pool * width + np.arange(width), axis=1)
+    col = packed % width
+    person = packed // width
+    px = np.take_along_axis(proxy, col, axis=1).ravel()
+    flat_person = person.ravel()
+    start = np.ones(flat_person.shape[0], dtype=bool)
+    start[1:] = flat_person[1:] != flat_person[:-1]
+    start[:: width] = True  # runs never cross rows
+    heads = np.flatnonzero(start)
+    best = np.full(px.shape[0], -np.inf)
+    best[heads] = np.maximum.reduceat(px, heads)
+    px = np.where(flat_person < 0, -np.inf, best).reshape(pool.shape)
+    ne = min(n_exact, width)
+    top = np.argpartition(-px, ne - 1, axis=1)[:, :ne] if ne < width else np.broadcast_to(np.arange(width), (b, width))
+    keep_col = np.take_along_axis(col, top, axis=1)
+    live = np.isfinite(np.take_along_axis(px, top, axis=1))
+    ii = np.take_along_axis(np.broadcast_to(i, pool.shape), keep_col, axis=1)
+    jj = np.take_along_axis(np.broadcast_to(j, pool.shape), keep_col, axis=1)
+    # exact scores, in an order that lets the scorer's goal loop shrink (most goals first)
+    flat_i, flat_j = ii.ravel(), jj.ravel()
+    order2 = np.argsort((255 - np.minimum(scorer.goal_count[flat_i], 255)).astype(np.uint8), kind="stable")
+    score = np.empty(flat_i.shape[0])
+    allowed = np.empty(flat_i.shape[0], dtype=bool)
+    score[order2], allowed[order2], _ = scorer.evaluate(flat_i[order2], flat_j[order2])
+    masked = np.where(allowed.reshape(ii.shape) & live, score.reshape(ii.shape), -np.inf)
+    kk = min(k, ne)
+    best_k = np.argpartition(-masked, kk - 1, axis=1)[:, :kk] if kk < ne else np.broadcast_to(np.arange(ne), masked.shape)
+    vals = np.take_along_axis(masked, best_k, axis=1)
     r, c = np.nonzero(np.isfinite(vals))
-    return r, np.take_along_axis(pool, top, axis=1)[r, c], vals[r, c]
+    return r, np.take_along_axis(keep_col, best_k, axis=1)[r, c], vals[r, c]
 
 
 def _exhaustive_rows(scorer: Scorer, rows: IntArray, k: int, chunk_cells: int) -> tuple[IntArray, IntArray, FloatArray]:
@@ -351,15 +432,21 @@ def _exhaustive_rows(scorer: Scorer, rows: IntArray, k: int, chunk_cells: int) -
     return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_s)
 
 
+def pool_col(pool: IntArray, r: IntArray, c: IntArray) -> IntArray:
+    """Person stored at (row, column) of a pool."""
+    return pool[r, c]
+
+
 def _budgets(model: ScoreModel, probes: int) -> tuple[int, int, int, int, int]:
     """Split the pool over (goal x value, goal, value, level/tz, random) probes."""
     goals = model.weights["goals"] > 0 or "goals" in model.must
     values = model.weights["values"] > 0 or "values" in model.must
     b_rand = max(1, probes // 16)
     if goals and values:
-        b_gv, b_g, b_v = probes // 2, probes // 4, probes // 16
+        b_g, b_v = probes // 3, probes // 8
+        b_gv = probes - b_g - b_v - 2 * b_rand
     elif goals:
-        b_gv, b_g, b_v = 0, (probes * 3) // 4, 0
+        b_gv, b_g, b_v = 0, probes - 2 * b_rand, 0
     elif values:
         b_gv, b_g, b_v = 0, 0, probes // 2
     else:
@@ -375,7 +462,8 @@ def candidates(
     *,
     k: int = 12,
     mentor_k: int = 12,
-    probes: int = 64,
+    probes: int = 192,
+    n_exact: int = 48,
     min_candidates: int | None = None,
     seed: int = 0,
     n_threads: int | None = None,
@@ -478,8 +566,10 @@ def candidates(
         raise ValueError("k must be at least 1")
     if mentor_k < 0:
         raise ValueError("mentor_k must be non-negative")
-    if probes < max(k, mentor_k):
-        raise ValueError("probes must be at least max(k, mentor_k)")
+    if n_exact < max(k, mentor_k):
+        raise ValueError("n_exact must be at least max(k, mentor_k)")
+    if probes < n_exact:
+        raise ValueError("probes must be at least n_exact")
     if chunk_rows < 1:
         raise ValueError("chunk_rows must be at least 1")
     if min_candidates is not None and min_candidates < 0:
@@ -500,6 +590,9 @@ def candidates(
     use_tz = sm.weights["timezone"] > 0 or sm.max_tz_gap_hours is not None
     use_values = sm.weights["values"] > 0 or "values" in sm.must
     budgets = _budgets(sm, probes)
+    b_gv, b_g, b_v, b_rest, b_rand = budgets
+    rev_budgets = (0, b_g + b_gv // 2, b_v + b_gv - b_gv // 2, b_rest, b_rand)
+    use = {c: float(sm.weights[c]) for c in sm.weights}
     seeds = np.random.SeedSequence(seed).spawn(4)
 
     mentee_side = _side(scorer.mentees, use_level, use_tz)
@@ -508,51 +601,53 @@ def candidates(
     sign = 1 if sm.kind == "traditional" else -1 if sm.kind == "reverse" else 0
     n_lv = int(max(mentee_side.level.max(initial=0), mentor_side.level.max(initial=0))) + 1
 
-    # forward: mentors indexed by the goals they cover (band = coverage)
+    # forward: mentors listed under the goals they cover (strength = coverage)
     cov_j, cov_g = scorer.cov_keys // n_sk, scorer.cov_keys % n_sk
-    cov_band = np.minimum((scorer.cov_vals * 8.0 + 1e-9).astype(np.int64), _N_BANDS - 1)
-    fwd = _build_index(mentor_side, cov_j, cov_g, cov_band, n_sk, use_values, np.random.default_rng(seeds[0]))
+    fwd = _build_index(mentor_side, cov_j, cov_g, scorer.cov_vals, n_sk, use_values, True,
+                       np.random.default_rng(seeds[0]))  # fmt: skip
     fwd_w, fwd_p = _blocks(fwd, mentee_side)
     n_gl = min(3, scorer.goal_idx.shape[1])
     mentee_goals = np.where(scorer.goal_w[:, :n_gl] > 0, scorer.goal_idx[:, :n_gl], -1)
-    # reverse: mentees indexed by their goals (band = goal weight)
+    gsum = np.where(scorer.goal_sum > 0, scorer.goal_sum, 1.0)
+    mentee_gfac = scorer.goal_w[:, :n_gl] / gsum[:, None]
+    # reverse: mentees listed under their goals (strength = goal weight)
     gr, gc = np.nonzero(scorer.goal_w > 0)
-    g_band = np.minimum((scorer.goal_w[gr, gc] * 8.0 + 1e-9).astype(np.int64), _N_BANDS - 1)
-    rev = _build_index(mentee_side, gr, scorer.goal_idx[gr, gc], g_band, n_sk, use_values, np.random.default_rng(seeds[1]))
+    rev = _build_index(mentee_side, gr, scorer.goal_idx[gr, gc], scorer.goal_w[gr, gc], n_sk, use_values, False,
+                       np.random.default_rng(seeds[1]))  # fmt: skip
     rev_w, rev_p = _blocks(rev, mentor_side)
-    # a mentor probes with its three best-covered goals
+    # a mentor probes with its three best-covered goals (factor = its coverage)
     by = np.lexsort((-scorer.cov_vals, cov_j))
     rank = np.arange(by.shape[0]) - np.searchsorted(cov_j[by], cov_j[by])
-    mentor_goals = np.full((m, 3), -1, dtype=np.int64)
     top3 = rank < 3
+    mentor_goals = np.full((m, 3), -1, dtype=np.int64)
+    mentor_gfac = np.zeros((m, 3))
     mentor_goals[cov_j[by][top3], rank[top3]] = cov_g[by][top3]
+    mentor_gfac[cov_j[by][top3], rank[top3]] = scorer.cov_vals[by][top3]
 
-    n_goals = (scorer.goal_w > 0).sum(axis=1)
     fwd_starts = list(range(0, n, chunk_rows))
     rev_starts = list(range(0, m, chunk_rows)) if mentor_k > 0 else []
     fwd_rngs = [np.random.default_rng(x) for x in seeds[2].spawn(len(fwd_starts))]
     rev_rngs = [np.random.default_rng(x) for x in seeds[3].spawn(len(rev_starts))]
 
     def forward(idx: int) -> tuple[IntArray, IntArray, FloatArray]:
-        # a contiguous range of mentees (blocked-pair lookups stay local), ordered by goal
-        # count, most first, so the scorer's goal loop shrinks to a prefix
         rows = np.arange(fwd_starts[idx], min(n, fwd_starts[idx] + chunk_rows))
-        rows = rows[np.argsort(-n_goals[rows], kind="stable")]
         a, z = _level_range(mentee_side.level[rows], lo, hi, sign, n_lv)
-        pool = _probe(fwd, mentee_side, rows, mentee_goals[rows], a, z, fwd_w, fwd_p, budgets, use_values,
-                      fwd_rngs[idx])  # fmt: skip
-        score, allowed, _ = scorer.evaluate(rows[:, None], np.maximum(pool, 0))
-        r, c, v = _top(pool, score, allowed, k)
-        return rows[r], c, v
+        pool, gp = _probe(fwd, mentee_side, rows, mentee_goals[rows], mentee_gfac[rows], a, z, fwd_w, fwd_p,
+                          budgets, use_values, fwd_rngs[idx])  # fmt: skip
+        i = rows[:, None]
+        proxy = _proxy(scorer, i, np.maximum(pool, 0), gp, use)
+        r, c, v = _select(scorer, i, np.maximum(pool, 0), pool, proxy, n_exact, k)
+        return rows[r], pool_col(pool, r, c), v
 
     def reverse(idx: int) -> tuple[IntArray, IntArray, FloatArray]:
         rows = np.arange(rev_starts[idx], min(m, rev_starts[idx] + chunk_rows))
         a, z = _level_range(mentor_side.level[rows], lo, hi, -sign, n_lv)
-        pool = _probe(rev, mentor_side, rows, mentor_goals[rows], a, z, rev_w, rev_p, budgets, use_values,
-                      rev_rngs[idx])  # fmt: skip
-        score, allowed, _ = scorer.evaluate(np.maximum(pool, 0), rows[:, None])
-        r, c, v = _top(pool, score, allowed, mentor_k)
-        return c, rows[r], v
+        pool, gp = _probe(rev, mentor_side, rows, mentor_goals[rows], mentor_gfac[rows], a, z, rev_w, rev_p,
+                          rev_budgets, use_values, rev_rngs[idx])  # fmt: skip
+        ii = np.maximum(pool, 0)
+        proxy = _proxy(scorer, ii, rows[:, None], gp / gsum[ii], use)
+        r, c, v = _select(scorer, ii, rows[:, None], pool, proxy, n_exact, mentor_k)
+        return pool_col(pool, r, c), rows[r], v
 
     jobs = [(forward, i) for i in range(len(fwd_starts))] + [(reverse, i) for i in range(len(rev_starts))]
     threads = n_threads if n_threads is not None else min(4, os.cpu_count() or 1)
@@ -565,6 +660,13 @@ def candidates(
     ck = np.concatenate([r[1] for r in results])
     sk = np.concatenate([r[2] for r in results])
     del results
+
+    # explicitly preferred mentors are always candidates (when allowed)
+    pref = scorer._preferred
+    if pref.shape[0]:
+        pi, pj = pref // m, pref % m
+        score, allowed, _ = scorer.evaluate(pi, pj)
+        rk, ck, sk = np.concatenate([rk, pi[allowed]]), np.concatenate([ck, pj[allowed]]), np.concatenate([sk, score[allowed]])
 
     # repair: mentees with too few allowed candidates get an exhaustive scan
     if min_cand > 0:

@@ -344,6 +344,7 @@ class Scorer:
         self.goal_idx = idx
         self.goal_w = wt
         self.goal_sum = wt.sum(axis=1)
+        self.goal_count = lengths.astype(np.int64)
 
     def _prepare_coverage(self) -> None:
         """Coverage ``C[j, g] = max_s R[g, s] * expertise[j, s]`` of each goal by each mentor."""
@@ -526,9 +527,9 @@ class Scorer:
         # Batches of mentee rows (shape (b, 1)) sorted by goal count, most first, only
         # touch the prefix of rows that still have a t-th goal.
         prefix = False
-        if i.ndim == 2 and i.shape[1] == 1 and len(shape) == 2:
-            counts = (self.goal_w[i[:, 0]] > 0).sum(axis=1)
-            prefix = bool(np.all(np.diff(counts) <= 0))
+        if (i.ndim == 2 and i.shape[1] == 1 and len(shape) == 2) or (i.ndim == 1 and len(shape) == 1):
+            counts = self.goal_count[i.reshape(-1)]
+            prefix = bool(np.all(counts[1:] <= counts[:-1]))
         for t in range(self.goal_idx.shape[1]):
             w_t = self.goal_w[i, t]  # one goal column at a time: no (..., n_goals) temporaries
             if not np.any(w_t > 0):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left
 from typing import Literal
 
 import numpy as np
@@ -171,15 +171,16 @@ def _mentee_proposing(a: PrefLists, b: PrefLists, e2g: IntArray, cap: IntArray) 
     # "Slot keys": mentor-side entry g of mentor h becomes g + h, leaving one free value
     # per mentor (indptr_h[h + 1] + h) that sorts after all its real entries and serves
     # as the empty-place sentinel. Sorting slot keys sorts by (mentor, mentor's rank).
-    rows_h = b.rows()
     owner = np.repeat(np.arange(n_h, dtype=np.int64), len_h + 1)
-    mentee_of = np.full(b.indices.shape[0] + n_h, -1, dtype=np.int64)
-    mentee_of[np.arange(b.indices.shape[0], dtype=np.int64) + rows_h] = b.indices
+    mentee_of = np.insert(b.indices, b.indptr[1:], -1)
     sentinel = b.indptr[1:] + np.arange(n_h, dtype=np.int64)
 
     keep = e2g >= 0
-    indptr_e = _compress(a, a.rows(), keep)
-    prop_key = e2g[keep] + a.indices[keep]  # slot key of each acceptable proposal, in mentee order
+    if bool(keep.all()):  # every entry reciprocated (the usual case): nothing to drop
+        indptr_e, prop_key = a.indptr, e2g + a.indices
+    else:
+        indptr_e = _compress(a, a.rows(), keep)
+        prop_key = e2g[keep] + a.indices[keep]  # slot key of each acceptable proposal, in mentee order
 
     cap_ptr = np.zeros(n_h + 1, dtype=np.int64)
     np.cumsum(cap, out=cap_ptr[1:])
@@ -194,9 +195,9 @@ def _mentee_proposing(a: PrefLists, b: PrefLists, e2g: IntArray, cap: IntArray) 
         proposals += int(active.shape[0])
         g = np.sort(prop_key[ptr[active]])
         h = owner[g]
-        starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+        starts = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1])))
         mentors = h[starts]
-        n_new = np.diff(np.r_[starts, h.shape[0]])
+        n_new = np.diff(starts, append=h.shape[0])
         c = cap[mentors]
         idx = _expand_ranges(cap_ptr[mentors], c)
         cand = np.concatenate((slot[idx], g))
@@ -234,8 +235,7 @@ def _mentee_tail(
         return 0
     # memoryviews index like lists (no NumPy scalar boxing) and write through to the arrays.
     ptr_v, end_v, key_v = memoryview(ptr), memoryview(end), memoryview(prop_key)
-    owner_v, mentee_v, cap_v = memoryview(owner), memoryview(mentee_of), memoryview(cap_ptr)
-    held: dict[int, list[int]] = {}
+    owner_v, mentee_v, cap_v, slot_v = memoryview(owner), memoryview(mentee_of), memoryview(cap_ptr), memoryview(slot)
     free = active.tolist()
     proposals = 0
     while free:
@@ -245,12 +245,13 @@ def _mentee_tail(
             s = key_v[p]
             proposals += 1
             h = owner_v[s]
-            places = held.get(h)
-            if places is None:
-                places = held[h] = slot[cap_v[h] : cap_v[h + 1]].tolist()
-            if places and s < places[-1]:
-                worst = places.pop()
-                insort(places, s)
+            lo, hi = cap_v[h], cap_v[h + 1]
+            if lo < hi and s < slot_v[hi - 1]:
+                # The mentor's places stay sorted: drop the worst, insert s (memmove in C).
+                worst = slot_v[hi - 1]
+                at = bisect_left(slot_v, s, lo, hi - 1)
+                slot_v[at + 1 : hi] = slot_v[at : hi - 1]
+                slot_v[at] = s
                 loser = mentee_v[worst]
                 if loser >= 0:
                     ptr_v[loser] += 1
@@ -258,8 +259,6 @@ def _mentee_tail(
                 break
             p += 1
         ptr_v[m] = p
-    for h, places in held.items():
-        slot[cap_v[h] : cap_v[h + 1]] = places
     return proposals
 
 
@@ -268,18 +267,19 @@ def _mentor_proposing(a: PrefLists, b: PrefLists, e2g: IntArray, cap: IntArray) 
     n_h = b.n
     # Mirror image of the mentee-proposing layout: mentee-side entry e of mentee m has
     # key e + m; the sentinel indptr_e[m + 1] + m means "holds no offer".
-    rows_e = a.rows()
     mentee_owner = np.repeat(np.arange(n_e, dtype=np.int64), a.lengths + 1)
-    mentor_of = np.full(a.indices.shape[0] + n_e, -1, dtype=np.int64)
-    mentor_of[np.arange(a.indices.shape[0], dtype=np.int64) + rows_e] = a.indices
+    mentor_of = np.insert(a.indices, a.indptr[1:], -1)
     held_key = a.indptr[1:] + np.arange(n_e, dtype=np.int64)  # each mentee's best offer so far
 
     g2e = np.full(b.indices.shape[0], -1, dtype=np.int64)
     mutual = np.flatnonzero(e2g >= 0)
     g2e[e2g[mutual]] = mutual
     keep = g2e >= 0
-    indptr_h = _compress(b, b.rows(), keep)
-    offer_key = g2e[keep] + b.indices[keep]  # mentee-side key of each acceptable offer, in mentor order
+    if bool(keep.all()):
+        indptr_h, offer_key = b.indptr, g2e + b.indices
+    else:
+        indptr_h = _compress(b, b.rows(), keep)
+        offer_key = g2e[keep] + b.indices[keep]  # mentee-side key of each acceptable offer, in mentor order
 
     hptr = indptr_h[:-1].copy()
     hend = indptr_h[1:]
@@ -296,7 +296,7 @@ def _mentor_proposing(a: PrefLists, b: PrefLists, e2g: IntArray, cap: IntArray) 
         offers += int(made.shape[0])
         s = np.sort(offer_key[made])
         m = mentee_owner[s]
-        first = np.r_[True, m[1:] != m[:-1]]
+        first = np.concatenate(([True], m[1:] != m[:-1]))
         mentees = m[first]
         best_new = s[first]
         old = held_key[mentees]

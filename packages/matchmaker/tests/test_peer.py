@@ -1,0 +1,117 @@
+"""Tests for matchmaker.pair_peers."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matchmaker import pair_peers
+
+
+def nx_optimum(scores: np.ndarray) -> tuple[int, float]:
+    n = scores.shape[0]
+    g = nx.Graph()
+    g.add_nodes_from(range(n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            if np.isfinite(scores[i, j]):
+                g.add_edge(i, j, weight=float(scores[i, j]))
+    m = nx.max_weight_matching(g, maxcardinality=True)
+    return len(m), float(sum(scores[u, v] for u, v in m))
+
+
+@st.composite
+def symmetric(draw, max_n: int = 12):
+    n = draw(st.integers(0, max_n))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    s = np.round(rng.uniform(-1, 1, (n, n)), draw(st.sampled_from([1, 6])))
+    s = np.triu(s, 1)
+    s = s + s.T
+    mask = np.triu(rng.random((n, n)) < draw(st.sampled_from([0.0, 0.4, 0.8])), 1)
+    s[mask | mask.T] = -np.inf
+    return s
+
+
+def test_pair_peers_prefers_more_pairs_over_one_great_pair() -> None:
+    # given: (0, 1) is the best pair, but taking it leaves 2 and 3 unpairable
+    s = np.full((4, 4), -np.inf)
+    for i, j, v in [(0, 1, 10.0), (0, 2, 1.0), (1, 3, 1.0)]:
+        s[i, j] = s[j, i] = v
+    # when
+    res = pair_peers(s)
+    # then
+    assert res.pairs.tolist() == [[0, 2], [1, 3]]
+    assert res.total_score == 2.0
+
+
+def test_pair_peers_odd_triangle_picks_best_edge() -> None:
+    # given
+    s = np.array([[0, 1, 3], [1, 0, 2], [3, 2, 0]], dtype=float)
+    # when / then
+    assert pair_peers(s).pairs.tolist() == [[0, 2]]
+
+
+def test_pair_peers_sparse_explicit_zero_and_diagonal_ignored() -> None:
+    # given: an explicit zero (allowed) and a stored diagonal entry (ignored)
+    m = sp.csr_matrix((np.array([0.0, 0.0, 5.0]), (np.array([0, 1, 2]), np.array([1, 0, 2]))), shape=(3, 3))
+    # when
+    res = pair_peers(m)
+    # then
+    assert res.pairs.tolist() == [[0, 1]]
+    assert res.total_score == 0.0
+
+
+def test_pair_peers_components_and_lone_edges() -> None:
+    # given: two lone edges and an isolated peer
+    s = np.full((5, 5), -np.inf)
+    s[0, 3] = s[3, 0] = 0.5
+    s[1, 2] = s[2, 1] = -0.5
+    # when
+    res = pair_peers(s)
+    # then
+    assert res.pairs.tolist() == [[0, 3], [1, 2]]
+    assert res.total_score == 0.0
+
+
+@pytest.mark.parametrize(
+    "scores",
+    [
+        np.array([[0, 1], [2, 0]], dtype=float),
+        np.array([[0, 1], [-np.inf, 0]]),
+        np.ones((2, 3)),
+        np.ones(4),
+        sp.csr_matrix((np.array([1.0]), (np.array([0]), np.array([1]))), shape=(2, 2)),
+    ],
+)
+def test_pair_peers_bad_input_raises_naming_scores(scores) -> None:
+    with pytest.raises(ValueError, match="scores"):
+        pair_peers(scores)
+
+
+def test_pair_peers_empty() -> None:
+    assert pair_peers(np.zeros((0, 0))).pairs.shape == (0, 2)
+    assert len(pair_peers(np.full((3, 3), -np.inf))) == 0
+
+
+@settings(max_examples=120, deadline=None)
+@given(symmetric(), st.booleans())
+def test_pair_peers_equals_networkx_optimum(s, as_sparse) -> None:
+    # given
+    arg = s
+    if as_sparse:
+        r, c = np.nonzero(np.isfinite(s))
+        arg = sp.coo_matrix((s[r, c], (r, c)), shape=s.shape)
+    # when
+    res = pair_peers(arg)
+    count, total = nx_optimum(s)
+    # then: a valid matching on allowed pairs with the same cardinality and weight
+    flat = res.pairs.ravel()
+    assert np.unique(flat).shape[0] == flat.shape[0]
+    assert np.all(res.pairs[:, 0] < res.pairs[:, 1])
+    assert np.all(np.isfinite(s[res.pairs[:, 0], res.pairs[:, 1]]))
+    assert len(res) == count
+    assert res.total_score == pytest.approx(total, abs=1e-9)

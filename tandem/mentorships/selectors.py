@@ -1,0 +1,86 @@
+"""Reads for mentorship requests and mentorships. Every query is scoped by organisation."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Literal
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from tandem.mentorships.errors import RequestNotFound
+from tandem.mentorships.models import Mentorship, MentorshipMember, MentorshipRequest, RequestStatus
+from tandem.organisations.models import Membership, Organisation
+
+# Answers that count as a response; expired and invalidated requests were never answered.
+RESPONDED = (RequestStatus.ACCEPTED, RequestStatus.DECLINED)
+
+
+def _requests(organisation: Organisation) -> QuerySet[MentorshipRequest]:
+    return MentorshipRequest.objects.filter(program__organisation=organisation).select_related(
+        "program", "mentee__membership__user", "mentor__membership__user"
+    )
+
+
+def mentorship_request_list(
+    *,
+    organisation: Organisation,
+    membership: Membership,
+    box: Literal["sent", "received"],
+    status: str | None = None,
+    program_id: int | None = None,
+) -> QuerySet[MentorshipRequest]:
+    """The requests a member sent (as mentee) or received (as mentor), newest first."""
+    qs = _requests(organisation)
+    qs = (
+        qs.filter(mentee__membership=membership)
+        if box == "sent"
+        else qs.filter(mentor__membership=membership)
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if program_id:
+        qs = qs.filter(program_id=program_id)
+    return qs.order_by("-created_at", "-pk")
+
+
+def mentorship_request_get(
+    *, organisation: Organisation, request_id: int, viewer: Membership
+) -> MentorshipRequest:
+    """A request the viewer sent or received; anyone else is told it does not exist."""
+    request = (
+        _requests(organisation)
+        .filter(Q(mentee__membership=viewer) | Q(mentor__membership=viewer), pk=request_id)
+        .first()
+    )
+    if request is None:
+        raise RequestNotFound("No such request.")
+    return request
+
+
+def mentor_response_hours(*, organisation: Organisation, membership_ids: Iterable[int]) -> dict[int, float]:
+    """Median hours each mentor took to accept or decline a request (one query).
+
+    Mentors who never answered one are left out: "no data yet" is not "slow".
+    """
+    delays: dict[int, list[float]] = defaultdict(list)
+    for membership_id, created_at, responded_at in MentorshipRequest.objects.filter(
+        program__organisation=organisation,
+        mentor__membership_id__in=list(membership_ids),
+        status__in=RESPONDED,
+        responded_at__isnull=False,
+    ).values_list("mentor__membership_id", "created_at", "responded_at"):
+        delays[membership_id].append((responded_at - created_at).total_seconds() / 3600)
+    return {membership_id: round(statistics.median(hours), 1) for membership_id, hours in delays.items()}
+
+
+def mentorship_list(*, organisation: Organisation, membership: Membership) -> QuerySet[Mentorship]:
+    """The mentorships a member takes part in, with every member (three queries, any size)."""
+    members = MentorshipMember.objects.select_related("membership__user").order_by("role", "pk")
+    return (
+        Mentorship.objects.filter(organisation=organisation, members__membership=membership)
+        .select_related("program")
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("-created_at", "-pk")
+    )
