@@ -27,9 +27,8 @@ from scipy.sparse.csgraph import maximum_flow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import Row, in_fresh_process, print_table, timed  # noqa: E402
-
-from matchmaker import MatchResult, assign, greedy_assign, top_k_candidates  # noqa: E402
+from _harness import Row, in_fresh_process, print_table, timed
+from matchmaker import MatchResult, assign, greedy_assign, top_k_candidates
 
 RTOL = 1e-6
 
@@ -77,7 +76,9 @@ def lp_optimum(mat: sp.csr_array, cap: np.ndarray) -> tuple[float, float]:
     a_rows = sp.csr_array((np.ones(e), (coo.row, np.arange(e))), shape=(n, e))
     a_cols = sp.csr_array((np.ones(e), (coo.col, np.arange(e))), shape=(m, e))
     if count == n:
-        res = linprog(-coo.data, A_ub=a_cols, b_ub=cap, A_eq=a_rows, b_eq=np.ones(n), bounds=(0, 1), method="highs")
+        res = linprog(
+            -coo.data, A_ub=a_cols, b_ub=cap, A_eq=a_rows, b_eq=np.ones(n), bounds=(0, 1), method="highs"
+        )
     else:
         a_ub = sp.vstack([a_rows, a_cols]).tocsr()
         b_ub = np.concatenate([np.ones(n), cap]).astype(float)
@@ -113,7 +114,11 @@ def _assign_100k(seed: int) -> None:
 
 def g3_rows(quick: bool) -> list[Row]:
     rows: list[Row] = []
-    sizes = [(1_000, 250, 0), (2_000, 500, 1)] if quick else [(2_000, 500, 0), (20_000, 5_000, 1), (100_000, 25_000, 2)]
+    sizes = (
+        [(1_000, 250, 0), (2_000, 500, 1)]
+        if quick
+        else [(2_000, 500, 0), (20_000, 5_000, 1), (100_000, 25_000, 2)]
+    )
     for n, m, seed in sizes:
         mat = topk_graph(n, m, 20, seed)
         cap = np.full(m, 4)
@@ -153,11 +158,21 @@ def g3_rows(quick: bool) -> list[Row]:
             sp.csr_array((np.ones(e), (coo.col, np.arange(e))), shape=(m, e)),
         ]
     ).tocsr()
-    lp, t_lp = timed(linprog, -coo.data, A_ub=a_ub, b_ub=np.concatenate([np.ones(n), cap]), bounds=(0, 1), method="highs")
+    lp, t_lp = timed(
+        linprog, -coo.data, A_ub=a_ub, b_ub=np.concatenate([np.ones(n), cap]), bounds=(0, 1), method="highs"
+    )
     agree = abs(res.total_score + lp.fun) <= RTOL * abs(lp.fun)
     rows.append(
-        Row("G3", f"score obj {n}x{m} mixed sign", t_ours, "HiGHS LP", t_lp, "rel 1e-6", agree,
-            f"obj {res.total_score:.6f} vs LP {-lp.fun:.6f}")
+        Row(
+            "G3",
+            f"score obj {n}x{m} mixed sign",
+            t_ours,
+            "HiGHS LP",
+            t_lp,
+            "rel 1e-6",
+            agree,
+            f"obj {res.total_score:.6f} vs LP {-lp.fun:.6f}",
+        )
     )
     return rows
 
@@ -198,7 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     rows = g3_rows(args.quick) + g4_rows(args.quick)
     print_table(rows)
-    print(f"\n(total {time.perf_counter() - start:.1f} s{', quick mode: speed targets not enforced below full size' if args.quick else ''})")
+    print(
+        f"\n(total {time.perf_counter() - start:.1f} s)"
+        + (" quick mode: speed targets not enforced" if args.quick else "")
+    )
     return 0 if all(r.passed for r in rows) else 1
 
 

@@ -33,7 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 from _harness import Row, in_fresh_process, print_table, timed
-
+from matching.exceptions import NoStableMatchingWarning
+from matching.games import HospitalResident, StableRoommates
 from matchmaker import stable, stable_roommates
 
 ANCHOR_RECURSION_LIMIT = 10**7
@@ -41,7 +42,9 @@ ANCHOR_RECURSION_LIMIT = 10**7
 # ----------------------------------------------------------------------------- instances
 
 
-def hr_instance(n_mentees: int, n_mentors: int, k: int, seed: int) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+def hr_instance(
+    n_mentees: int, n_mentors: int, k: int, seed: int
+) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
     """Seeded hospitals/residents instance.
 
     Each mentee lists ``k`` distinct mentors drawn with Zipf-like popularity (weight
@@ -89,7 +92,9 @@ def sr_instance(n: int, seed: int) -> list[list[int]]:
 # ----------------------------------------------------------------------------- checks
 
 
-def hr_violations(mentee: np.ndarray, mentor_lists: list[np.ndarray], cap: np.ndarray, pairs: np.ndarray) -> int:
+def hr_violations(
+    mentee: np.ndarray, mentor_lists: list[np.ndarray], cap: np.ndarray, pairs: np.ndarray
+) -> int:
     """Blocking pairs + infeasibilities of ``pairs``, computed independently of matchmaker."""
     n_e, k = mentee.shape
     n_h = len(mentor_lists)
@@ -173,9 +178,9 @@ def with_deep_recursion(fn: Callable[[], Any]) -> Any:
         sys.setrecursionlimit(old)
 
 
-def anchor_hr(mentee_lists: list[list[int]], mentor_lists: list[list[int]], cap: list[int], optimal: str) -> np.ndarray:
-    from matching.games import HospitalResident
-
+def anchor_hr(
+    mentee_lists: list[list[int]], mentor_lists: list[list[int]], cap: list[int], optimal: str
+) -> np.ndarray:
     resident_prefs = dict(enumerate(mentee_lists))
     hospital_prefs = dict(enumerate(mentor_lists))
     capacities = dict(enumerate(cap))
@@ -191,8 +196,6 @@ def anchor_hr(mentee_lists: list[list[int]], mentor_lists: list[list[int]], cap:
 
 def anchor_sr(prefs: list[list[int]]) -> bool:
     """True when `matching` reports a stable matching (no warning and check_stability())."""
-    from matching.exceptions import NoStableMatchingWarning
-    from matching.games import StableRoommates
 
     def run() -> bool:
         with warnings.catch_warnings(record=True) as caught:
@@ -319,14 +322,18 @@ def g7(n: int, seeds: list[int], quick: bool) -> list[Row]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke test, < 20 s)")
     args = parser.parse_args(argv)
     if args.quick:
         rows = g1(2_000, 500, quick=True) + g2(10_000, 2_500, quick=True) + g7(100, [0, 5], quick=True)
     else:
         # Seeds 1 and 0 at n = 1,000: the first has a stable matching, the second none.
-        rows = g2(100_000, 25_000, quick=False) + g7(1_000, [1, 0], quick=False) + g1(20_000, 5_000, quick=False)
+        rows = (
+            g2(100_000, 25_000, quick=False) + g7(1_000, [1, 0], quick=False) + g1(20_000, 5_000, quick=False)
+        )
     print_table(rows)
     return 0 if all(r.passed for r in rows) else 1
 

@@ -10,6 +10,9 @@ urlpatterns = [
     path("o/<slug:org_slug>/", dashboard, name="org_home"),
     path("o/<slug:org_slug>/", include("tandem.organisations.urls")),
     path("o/<slug:org_slug>/people/", include("tandem.people.urls")),
+    path("o/<slug:org_slug>/programs/", include("tandem.programs.urls")),
+    path("o/<slug:org_slug>/programs/<int:program_id>/rounds/", include("tandem.matching.urls")),
+    path("o/<slug:org_slug>/", include("tandem.mentorships.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -17,12 +17,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from tandem.matching.models import BlockedPair, MatchRound, Proposal
+from tandem.mentorships.models import Mentorship, MentorshipRequest
+from tandem.mentorships.services import mentorship_request_create
 from tandem.organisations.models import Invitation, Membership, Organisation, Role
 from tandem.organisations.services import invitation_create
 from tandem.people.models import Profile, Skill
 from tandem.people.services import ProfileChanges, profile_set_photo, profile_update
+from tandem.programs.models import Enrolment, EnrolmentQuestion, EnrolmentStatus, Program, ProgramStatus
+from tandem.programs.services import enrolment_create
 from tests.api_client import api_client
 from tests.factories import make_member, make_organisation, profile_of
+from tests.program_setup import draft_round, make_program, mentee, mentor, skill
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +38,33 @@ class Endpoint:
     method: str
     path: str  # OpenAPI form, with {org_slug} and the object ids of the organisation under attack
     body: dict[str, Any] | None = None
+    # (placeholder, key of the ids) where an operation needs another object than the placeholder's
+    # default: e.g. enrolling in a program that nobody has joined yet.
+    use: tuple[tuple[str, str], ...] = ()
 
     def url(self, slug: str, ids: dict[str, int]) -> str:
-        return "/api" + self.path.format(org_slug=slug, kind="skills", **ids)
+        chosen = {placeholder: ids[key] for placeholder, key in self.use}
+        return "/api" + self.path.format(org_slug=slug, kind="skills", **{**ids, **chosen})
+
+    def payload(self, ids: dict[str, int]) -> dict[str, Any] | None:
+        """The body, with `"{key}"` strings (alone or in lists) replaced by the ids under attack."""
+
+        def fill(value: Any) -> Any:
+            if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+                return ids[value[1:-1]]
+            if isinstance(value, list):
+                return [fill(v) for v in value]
+            return value
+
+        return None if self.body is None else {k: fill(v) for k, v in self.body.items()}
 
     def __str__(self) -> str:
         return f"{self.method.upper()} {self.path}"
+
+
+PROGRAM = "/orgs/{org_slug}/programs/{program_id}"
+ROUND = PROGRAM + "/rounds/{round_id}"
+PROPOSAL = ROUND + "/proposals/{proposal_id}"
 
 
 ENDPOINTS = [
@@ -57,6 +84,51 @@ ENDPOINTS = [
     Endpoint("post", "/orgs/{org_slug}/taxonomy/{kind}", {"name": "Espionage"}),
     Endpoint("patch", "/orgs/{org_slug}/taxonomy/{kind}/{item_id}", {"name": "Renamed by A"}),
     Endpoint("delete", "/orgs/{org_slug}/taxonomy/{kind}/{item_id}"),
+    # programs and enrolment
+    Endpoint("get", "/orgs/{org_slug}/programs"),
+    Endpoint("post", "/orgs/{org_slug}/programs", {"name": "Planted by A"}),
+    Endpoint("get", PROGRAM),
+    Endpoint("patch", PROGRAM, {"name": "Renamed by A"}),
+    Endpoint("post", PROGRAM + "/transition", {"to_status": "in_progress"}),
+    Endpoint(
+        "put", PROGRAM + "/questions", {"questions": [{"text": "Spy?"}]}, (("program_id", "open_program_id"),)
+    ),
+    Endpoint("get", PROGRAM + "/enrolments/me"),
+    Endpoint("post", PROGRAM + "/enrolments/me", {"role": "mentee"}, (("program_id", "open_program_id"),)),
+    Endpoint("patch", PROGRAM + "/enrolments/me", {"status": "paused"}),
+    Endpoint("get", PROGRAM + "/enrolments"),
+    Endpoint("post", PROGRAM + "/enrolments", {"role": "mentee", "membership_ids": ["{member_id}"]}),
+    Endpoint("post", PROGRAM + "/enrolments/{enrolment_id}/approve"),
+    Endpoint("post", PROGRAM + "/enrolments/{enrolment_id}/decline"),
+    # match rounds
+    Endpoint("post", PROGRAM + "/rounds", {}),
+    Endpoint("get", PROGRAM + "/rounds"),
+    Endpoint("get", ROUND),
+    Endpoint("post", ROUND + "/rerun"),
+    Endpoint("post", ROUND + "/publish"),
+    Endpoint("post", ROUND + "/discard"),
+    Endpoint("post", PROPOSAL + "/lock"),
+    Endpoint("post", PROPOSAL + "/unlock"),
+    Endpoint("delete", PROPOSAL),
+    Endpoint("get", PROPOSAL + "/candidates"),
+    Endpoint("post", PROPOSAL + "/swap", {"mentor_enrolment_id": "{free_mentor_id}"}),
+    Endpoint("post", PROPOSAL + "/block"),
+    # self-service requests and mentorships
+    Endpoint("get", PROGRAM + "/recommended-mentors"),
+    Endpoint("post", PROGRAM + "/requests", {"mentor_enrolment_id": "{free_mentor_id}", "message": "Spy"}),
+    Endpoint("get", "/orgs/{org_slug}/requests/sent"),
+    Endpoint("get", "/orgs/{org_slug}/requests/received"),
+    Endpoint(
+        "post", "/orgs/{org_slug}/requests/{request_id}/accept", use=(("request_id", "request_to_admin_id"),)
+    ),
+    Endpoint(
+        "post",
+        "/orgs/{org_slug}/requests/{request_id}/decline",
+        {"reason": "Declined by A"},
+        (("request_id", "request_to_admin_id"),),
+    ),
+    Endpoint("post", "/orgs/{org_slug}/requests/{request_id}/withdraw"),
+    Endpoint("get", "/orgs/{org_slug}/mentorships"),
 ]
 WITH_OBJECT_IDS = [e for e in ENDPOINTS if "_id}" in e.path]
 
@@ -81,6 +153,34 @@ class Tenants:
             tuple(
                 Profile.objects.filter(organisation=self.org_b).order_by("pk").values_list("pk", "headline")
             ),
+            tuple(
+                Program.objects.filter(organisation=self.org_b)
+                .order_by("pk")
+                .values_list("pk", "name", "status", "updated_at")
+            ),
+            EnrolmentQuestion.objects.filter(program__organisation=self.org_b).count(),
+            tuple(
+                Enrolment.objects.filter(program__organisation=self.org_b)
+                .order_by("pk")
+                .values_list("pk", "role", "status", "capacity")
+            ),
+            tuple(
+                MatchRound.objects.filter(program__organisation=self.org_b)
+                .order_by("pk")
+                .values_list("pk", "status")
+            ),
+            tuple(
+                Proposal.objects.filter(match_round__program__organisation=self.org_b)
+                .order_by("pk")
+                .values_list("pk", "mentor_id", "locked")
+            ),
+            BlockedPair.objects.filter(program__organisation=self.org_b).count(),
+            tuple(
+                MentorshipRequest.objects.filter(program__organisation=self.org_b)
+                .order_by("pk")
+                .values_list("pk", "status")
+            ),
+            Mentorship.objects.filter(organisation=self.org_b).count(),
         )
 
 
@@ -102,8 +202,50 @@ def tenants(db: None) -> Tenants:
         "invitation_id": invitation_b.pk,
         "profile_id": profile_b.pk,
         "item_id": Skill.objects.filter(organisation=org_b).order_by("pk").first().pk,  # type: ignore[union-attr]
+        **_programs_of_b(org_b, admin_b),
     }
     return Tenants(org_a, admin_a, org_b, admin_b, member_b, ids_b)
+
+
+def _programs_of_b(org_b: Organisation, admin_b: Membership) -> dict[str, int]:
+    """B's programs, set up so that each operation succeeds for B's admin (see the sanity test).
+
+    `main` is matching (rounds run) and hybrid (requests are allowed): B's admin is a mentee there
+    with a request out, and a draft round pairs another mentee with a mentor. Nobody has joined
+    `open` yet (questions may change; B's admin can enrol). In `mentoring`, B's admin mentors
+    and has a request waiting for an answer.
+    """
+    main = make_program(org_b, admin_b, status=ProgramStatus.MATCHING, name="B main", matching_mode="hybrid")
+    paired_mentor, free_mentor = mentor(main), mentor(main)
+    match_round = draft_round(main, admin_b, [(mentee(main), paired_mentor)])
+    profile_update(
+        profile=profile_of(admin_b),
+        changes=ProfileChanges(language_codes=["en"], goal_skill_ids=[skill(org_b).pk]),
+    )
+    admin_as_mentee = enrolment_create(program=main, membership=admin_b, role="mentee")
+    request_from_admin = mentorship_request_create(
+        mentee=admin_as_mentee, mentor=paired_mentor, message="B's own request", by=admin_b
+    )
+    waiting = Enrolment.objects.create(
+        program=main, membership=make_member(org_b), role="mentee", status=EnrolmentStatus.PENDING_APPROVAL
+    )
+    open_program = make_program(org_b, admin_b, name="B open")
+    mentoring = make_program(org_b, admin_b, name="B mentoring", matching_mode="self_service")
+    admin_as_mentor = enrolment_create(program=mentoring, membership=admin_b, role="mentor")
+    asker = mentee(mentoring)
+    request_to_admin = mentorship_request_create(
+        mentee=asker, mentor=admin_as_mentor, message="Please mentor me", by=asker.membership
+    )
+    return {
+        "program_id": main.pk,
+        "open_program_id": open_program.pk,
+        "enrolment_id": waiting.pk,
+        "round_id": match_round.pk,
+        "proposal_id": match_round.proposals.get().pk,
+        "free_mentor_id": free_mentor.pk,
+        "request_id": request_from_admin.pk,
+        "request_to_admin_id": request_to_admin.pk,
+    }
 
 
 def _tiny_png() -> SimpleUploadedFile:
@@ -112,8 +254,8 @@ def _tiny_png() -> SimpleUploadedFile:
     return SimpleUploadedFile("b.png", buffer.getvalue(), content_type="image/png")
 
 
-def _call(client: Client, endpoint: Endpoint, url: str) -> Any:
-    return getattr(client, endpoint.method)(url, endpoint.body, content_type="application/json")
+def _call(client: Client, endpoint: Endpoint, url: str, ids: dict[str, int]) -> Any:
+    return getattr(client, endpoint.method)(url, endpoint.payload(ids), content_type="application/json")
 
 
 def test_isolation_walks_every_org_scoped_endpoint(client: Client) -> None:
@@ -135,8 +277,8 @@ def test_isolation_other_organisation_is_404_like_a_missing_one(tenants: Tenants
     client = api_client(tenants.admin_a)
     before = tenants.snapshot_b()
     # when A calls the endpoint for B, and for an organisation that does not exist
-    into_b = _call(client, endpoint, endpoint.url(tenants.org_b.slug, tenants.ids_b))
-    into_nothing = _call(client, endpoint, endpoint.url("no-such-organisation", tenants.ids_b))
+    into_b = _call(client, endpoint, endpoint.url(tenants.org_b.slug, tenants.ids_b), tenants.ids_b)
+    into_nothing = _call(client, endpoint, endpoint.url("no-such-organisation", tenants.ids_b), tenants.ids_b)
     # then both answers are the same 404: B's existence is not confirmed
     assert into_b.status_code == 404, into_b.content
     assert into_b.json() == into_nothing.json() == {"detail": "No such organisation."}
@@ -152,7 +294,7 @@ def test_isolation_other_organisations_ids_under_own_slug_are_404(
     client = api_client(tenants.admin_a)
     before = tenants.snapshot_b()
     # when
-    response = _call(client, endpoint, endpoint.url(tenants.org_a.slug, tenants.ids_b))
+    response = _call(client, endpoint, endpoint.url(tenants.org_a.slug, tenants.ids_b), tenants.ids_b)
     # then
     assert response.status_code == 404, response.content
     assert tenants.snapshot_b() == before
@@ -167,7 +309,7 @@ def test_isolation_deactivated_member_is_an_outsider(tenants: Tenants, endpoint:
     former.save(update_fields=["is_active"])
     before = tenants.snapshot_b()
     # when
-    response = _call(client, endpoint, endpoint.url(tenants.org_b.slug, tenants.ids_b))
+    response = _call(client, endpoint, endpoint.url(tenants.org_b.slug, tenants.ids_b), tenants.ids_b)
     # then
     assert response.status_code == 404, response.content
     assert tenants.snapshot_b() == before
@@ -179,6 +321,6 @@ def test_isolation_sanity_the_same_calls_work_for_b_itself(tenants: Tenants, end
     # given B's own admin
     client = api_client(tenants.admin_b)
     # when
-    response = _call(client, endpoint, endpoint.url(tenants.org_b.slug, tenants.ids_b))
+    response = _call(client, endpoint, endpoint.url(tenants.org_b.slug, tenants.ids_b), tenants.ids_b)
     # then
-    assert response.status_code in {200, 201, 204}, response.content
+    assert response.status_code in {200, 201, 202, 204}, response.content

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest
 
 from tandem.accounts.login_throttle import (
@@ -124,3 +126,14 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text="What the token is for, e.g. “reporting script”.",
     )
+
+
+class SetFirstPasswordResetForm(PasswordResetForm):
+    """Password reset that also reaches people who never had a password.
+
+    People imported from CSV or HR systems get an unusable password; "Forgot your password?"
+    is how they choose their first one. Django's form skips them, so we don't.
+    """
+
+    def get_users(self, email: str) -> Iterator[User]:
+        yield from User.objects.filter(email__iexact=email.strip(), is_active=True)

@@ -16,7 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tandem.accounts.errors import AccountInvalid, TokenNotFound
-from tandem.accounts.forms import ApiTokenForm, EmailAuthenticationForm, InvitationSignupForm
+from tandem.accounts.forms import (
+    ApiTokenForm,
+    EmailAuthenticationForm,
+    InvitationSignupForm,
+    SetFirstPasswordResetForm,
+)
 from tandem.accounts.models import User
 from tandem.accounts.selectors import api_token_list, user_exists_with_email
 from tandem.accounts.services import api_token_create, api_token_revoke
@@ -52,6 +57,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = SetFirstPasswordResetForm
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"

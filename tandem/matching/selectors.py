@@ -199,3 +199,60 @@ def recommended_mentors(*, enrolment: Enrolment, limit: int = 10) -> list[Recomm
     return [
         Recommendation(c, hours.get(c.mentor.membership_id), c.mentor.pk in requested) for c in candidates
     ]
+
+
+# --- a draft's figures, as it stands after the admin's edits -------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    """A round's quality figures computed from its current proposals (no queries), next to the
+    run's own metrics: removing or swapping pairs changes the first, never the second."""
+
+    pool: int  # people the round tried to match (mentees, or peers)
+    pool_mentors: int
+    matched: int
+    pairs: int
+    mean_score: float | None
+    min_score: float | None
+    total_score: float
+    mentors_used: int
+    load_min: int
+    load_max: int
+    locked: int
+    edited: int
+    greedy_matched: int | None
+    greedy_total: float | None
+
+    @property
+    def match_rate(self) -> float | None:
+        return self.matched / self.pool if self.pool else None
+
+    @property
+    def mentors_idle(self) -> int:
+        return max(0, self.pool_mentors - self.mentors_used)
+
+
+def round_summary(*, match_round: MatchRound, proposals: list[Proposal]) -> RoundSummary:
+    """Figures for the round page from the proposals already loaded by `match_round_detail`."""
+    metrics = match_round.metrics or {}
+    peer = match_round.program.kind == ProgramKind.PEER
+    scores = [p.score for p in proposals]
+    load = Counter(p.mentor_id for p in proposals)
+    greedy = metrics.get("greedy") or {}
+    return RoundSummary(
+        pool=int(metrics.get("pool_mentees") or 0),
+        pool_mentors=int(metrics.get("pool_mentors") or 0),
+        matched=2 * len(proposals) if peer else len(proposals),
+        pairs=len(proposals),
+        mean_score=sum(scores) / len(scores) if scores else None,
+        min_score=min(scores) if scores else None,
+        total_score=sum(scores),
+        mentors_used=0 if peer else len(load),
+        load_min=min(load.values()) if load and not peer else 0,
+        load_max=max(load.values()) if load and not peer else 0,
+        locked=sum(1 for p in proposals if p.locked),
+        edited=sum(1 for p in proposals if p.edited),
+        greedy_matched=greedy.get("matched"),
+        greedy_total=greedy.get("total_score"),
+    )

@@ -19,3 +19,7 @@ class MentorAtCapacity(Conflict):
 
 class AlreadyMatched(Conflict):
     pass
+
+
+class MentorshipNotFound(NotFound):
+    pass

@@ -9,8 +9,15 @@ from typing import Literal
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from tandem.mentorships.errors import RequestNotFound
-from tandem.mentorships.models import Mentorship, MentorshipMember, MentorshipRequest, RequestStatus
+from tandem.mentorships.errors import MentorshipNotFound, RequestNotFound
+from tandem.mentorships.models import (
+    OCCUPYING_STATUSES,
+    MemberRole,
+    Mentorship,
+    MentorshipMember,
+    MentorshipRequest,
+    RequestStatus,
+)
 from tandem.organisations.models import Membership, Organisation
 
 # Answers that count as a response; expired and invalidated requests were never answered.
@@ -71,16 +78,47 @@ def mentor_response_hours(*, organisation: Organisation, membership_ids: Iterabl
         status__in=RESPONDED,
         responded_at__isnull=False,
     ).values_list("mentor__membership_id", "created_at", "responded_at"):
-        delays[membership_id].append((responded_at - created_at).total_seconds() / 3600)
+        if responded_at is not None:  # guaranteed by the filter; narrows the type
+            delays[membership_id].append((responded_at - created_at).total_seconds() / 3600)
     return {membership_id: round(statistics.median(hours), 1) for membership_id, hours in delays.items()}
 
 
 def mentorship_list(*, organisation: Organisation, membership: Membership) -> QuerySet[Mentorship]:
     """The mentorships a member takes part in, with every member (three queries, any size)."""
-    members = MentorshipMember.objects.select_related("membership__user").order_by("role", "pk")
+    members = MentorshipMember.objects.select_related("membership__user", "membership__profile").order_by(
+        "role", "pk"
+    )
     return (
         Mentorship.objects.filter(organisation=organisation, members__membership=membership)
         .select_related("program")
         .prefetch_related(Prefetch("members", queryset=members))
         .order_by("-created_at", "-pk")
     )
+
+
+def mentorship_get(*, organisation: Organisation, mentorship_id: int, viewer: Membership) -> Mentorship:
+    """A mentorship the viewer takes part in, with every member; to anyone else it does not exist."""
+    mentorship = (
+        mentorship_list(organisation=organisation, membership=viewer).filter(pk=mentorship_id).first()
+    )
+    if mentorship is None:
+        raise MentorshipNotFound("No such mentorship.")
+    return mentorship
+
+
+def mentees_held_per_program(*, organisation: Organisation, membership: Membership) -> dict[int, int]:
+    """Mentees a mentor holds in live mentorships, per program id (two queries, any size)."""
+    mentorship_program: dict[int, int] = dict(
+        MentorshipMember.objects.filter(
+            membership=membership,
+            role=MemberRole.MENTOR,
+            mentorship__organisation=organisation,
+            mentorship__status__in=OCCUPYING_STATUSES,
+        ).values_list("mentorship_id", "mentorship__program_id")
+    )
+    held: dict[int, int] = defaultdict(int)
+    for mentorship_id in MentorshipMember.objects.filter(
+        role=MemberRole.MENTEE, mentorship_id__in=list(mentorship_program)
+    ).values_list("mentorship_id", flat=True):
+        held[mentorship_program[mentorship_id]] += 1
+    return dict(held)

@@ -80,7 +80,7 @@ def api_field_names(names: Mapping[str, str]) -> Iterator[None]:
     try:
         yield
     except DomainError as exc:
-        if exc.field in names:
+        if exc.field is not None and exc.field in names:
             exc.field = names[exc.field]
         raise
 

@@ -185,7 +185,7 @@ class EnrolmentRowOut(Schema):
 
     @staticmethod
     def resolve_answers(obj: EnrolmentRow) -> dict[str, Any]:
-        return obj.enrolment.answers
+        return dict(obj.enrolment.answers)
 
     @staticmethod
     def resolve_capacity(obj: EnrolmentRow) -> int:

@@ -9,7 +9,14 @@ from django.db.models import Count, Q, QuerySet
 from tandem.mentorships.capacity import mentees_held_by
 from tandem.organisations.models import Membership, Organisation
 from tandem.programs.errors import ProgramNotFound
-from tandem.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentStatus,
+    Program,
+    ProgramStatus,
+    ProgramTransition,
+)
 
 MEMBER_VISIBLE_STATUSES = [ProgramStatus.OPEN, ProgramStatus.MATCHING, ProgramStatus.IN_PROGRESS]
 
@@ -92,3 +99,27 @@ def enrolment_rows(
         EnrolmentRow(e, held.get(e.membership_id, 0) if e.role == EnrolmentRole.MENTOR else 0)
         for e in enrolments
     ]
+
+
+def enrolments_by_program(*, organisation: Organisation, membership: Membership) -> dict[int, Enrolment]:
+    """A member's own enrolments in the organisation's programs, by program id (one query)."""
+    return {
+        e.program_id: e
+        for e in Enrolment.objects.filter(program__organisation=organisation, membership=membership)
+    }
+
+
+def program_history(*, program: Program) -> list[ProgramTransition]:
+    """The program's lifecycle changes, oldest first, with who made each (one query)."""
+    return list(ProgramTransition.objects.filter(program=program).select_related("by").order_by("at", "pk"))
+
+
+def enrolment_status_counts(*, program: Program) -> dict[str, int]:
+    """How many enrolments the program has in each status (one query)."""
+    rows = Enrolment.objects.filter(program=program).values("status").annotate(n=Count("pk")).order_by()
+    return {row["status"]: row["n"] for row in rows}
+
+
+def enrolled_membership_ids(*, program: Program) -> set[int]:
+    """Everyone with an enrolment in the program, whatever its status (one query)."""
+    return set(Enrolment.objects.filter(program=program).values_list("membership_id", flat=True))

@@ -26,6 +26,27 @@ class NavLink:
 # (label, URL name, URL names that mark the link as the current section)
 _MEMBER_LINKS: list[tuple[str, str, frozenset[str]]] = [
     ("Home", "web:dashboard", frozenset({"web:dashboard"})),
+    (
+        "Programs",
+        "programs:list",
+        frozenset(
+            {
+                "programs:list",
+                "programs:create",
+                "programs:detail",
+                "programs:edit",
+                "programs:questions",
+                "programs:enrolments",
+                "matching:rounds",
+                "matching:round",
+                "matching:swap",
+                "mentorships:recommendations",
+                "mentorships:request_new",
+            }
+        ),
+    ),
+    ("Mentorships", "mentorships:list", frozenset({"mentorships:list", "mentorships:detail"})),
+    ("Requests", "mentorships:requests", frozenset({"mentorships:requests"})),
     ("People", "people:directory", frozenset({"people:directory", "people:detail", "people:profile"})),
     ("My profile", "people:me", frozenset({"people:me", "people:edit"})),
 ]

@@ -24,7 +24,9 @@ def people(org: Organisation) -> dict[str, Membership]:
     ada = make_member(org, role=Role.MEMBER, full_name="Ada Lovelace", email="ada@example.com")
     profile_update(
         profile=profile_of(ada),
-        changes=ProfileChanges(job_title="Principal engineer", skill_levels={python.pk: 4}, open_to_mentor=True),
+        changes=ProfileChanges(
+            job_title="Principal engineer", skill_levels={python.pk: 4}, open_to_mentor=True
+        ),
     )
     grace = make_member(org, role=Role.MEMBER, full_name="Grace Hopper", email="grace@example.com")
     profile_update(profile=profile_of(grace), changes=ProfileChanges(skill_levels={speaking.pk: 3}))
@@ -125,5 +127,8 @@ def test_wrong_password_shows_error_without_signing_in(page, org, people):
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     assert "/accounts/login/" in page.url
-    assert page.get_by_role("alert").first.is_visible() or page.get_by_text("correct", exact=False).first.is_visible()
+    assert (
+        page.get_by_role("alert").first.is_visible()
+        or page.get_by_text("correct", exact=False).first.is_visible()
+    )
     assert_accessible(page, "sign-in error")

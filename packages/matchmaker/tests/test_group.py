@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from matchmaker import assign, form_groups
 
 
@@ -65,7 +64,9 @@ def test_form_groups_cohesion_regroups_friends() -> None:
     res = form_groups(fit, coh, min_size=2, max_size=2, seed=1)
     g = as_group(res, 4)
     # then
-    assert g[0] == g[1] and g[2] == g[3] and g[0] != g[2]
+    assert g[0] == g[1]
+    assert g[2] == g[3]
+    assert g[0] != g[2]
     assert res.stats["cohesion_total"] == 2.0
     assert res.total_score == pytest.approx(4 * 0.5 + 2.0)
     assert res.stats["local_optimum"] == 1.0
@@ -114,7 +115,9 @@ def test_form_groups_invariants_and_local_optimality(inst, seed) -> None:
     n, m = fit.shape
     # when
     res = form_groups(fit, coh, cap, min_size=min_size, max_size=max_size, cohesion_weight=lam, seed=seed)
-    start = form_groups(fit, coh, cap, min_size=min_size, max_size=max_size, cohesion_weight=lam, max_rounds=0)
+    start = form_groups(
+        fit, coh, cap, min_size=min_size, max_size=max_size, cohesion_weight=lam, max_rounds=0
+    )
     g = as_group(res, n)
     # then: bounds, capacity, forbidden pairs
     sizes = np.bincount(g[g >= 0], minlength=m)

@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching.exceptions import NoStableMatchingWarning
 from matching.games import StableRoommates
-
 from matchmaker import MatchResult, stable_roommates
 
 Prefs = list[list[int]]
@@ -101,7 +100,9 @@ def instances(draw: st.DrawFn, max_n: int = 8, complete: bool | None = None):
 # ----------------------------------------------------------------------------- known answers
 
 # Irving (1985), the six-person example; its unique stable matching is {1,6}, {2,3}, {4,5}.
-IRVING_6 = one_based([[4, 6, 2, 5, 3], [6, 3, 5, 1, 4], [4, 5, 1, 6, 2], [2, 6, 5, 1, 3], [4, 2, 3, 6, 1], [5, 1, 4, 2, 3]])
+IRVING_6 = one_based(
+    [[4, 6, 2, 5, 3], [6, 3, 5, 1, 4], [4, 5, 1, 6, 2], [2, 6, 5, 1, 3], [4, 2, 3, 6, 1], [5, 1, 4, 2, 3]]
+)
 # Irving (1985), the eight-person example with three stable matchings.
 IRVING_8 = one_based(
     [
@@ -284,3 +285,40 @@ def test_stable_roommates_complete_hundred_matches_anchor(seed):
     if result is not None:
         assert len(result) == n // 2
         assert blocking_pairs(prefs, as_pairs(result)) == []
+
+
+def sparse_instance(n: int, degree: int, seed: int) -> Prefs:
+    """Random acceptability graph plus a few one-sided entries (which must be ignored)."""
+    rng = np.random.default_rng(seed)
+    edges = rng.integers(0, n, size=(n * degree // 2, 2))
+    edges = edges[edges[:, 0] != edges[:, 1]]
+    lists: list[set[int]] = [set() for _ in range(n)]
+    for a, b in edges.tolist():
+        lists[a].add(b)
+        lists[b].add(a)
+    for a, b in rng.integers(0, n, size=(n // 10, 2)).tolist():
+        if a != b:
+            lists[a].add(b)  # b may not list a back
+    return [rng.permutation(sorted(s)).tolist() for s in lists]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_stable_roommates_sparse_large_instances_are_stable(seed):
+    # given 3,000 people with about 8 acceptable partners each (ranks prepared by sorting)
+    prefs = sparse_instance(3000, 8, seed)
+    # when
+    result = stable_roommates(prefs)
+    # then any returned matching is stable and uses only mutually acceptable pairs
+    if result is not None:
+        pairs = as_pairs(result)
+        assert blocking_pairs(prefs, pairs) == []
+        assert all(b in prefs[a] and a in prefs[b] for a, b in pairs)
+
+
+def test_stable_roommates_duplicates_detected_in_large_instances():
+    # given a sparse instance with one list naming someone twice
+    prefs = sparse_instance(3000, 8, seed=0)
+    prefs[1234].append(prefs[1234][0])
+    # when / then
+    with pytest.raises(ValueError, match=r"prefs\[1234\] lists the same person more than once"):
+        stable_roommates(prefs)

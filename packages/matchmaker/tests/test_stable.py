@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching.games import HospitalResident
-
 from matchmaker import MatchResult, stable
 from matchmaker import _stable as stable_module
 
@@ -123,14 +122,17 @@ def instances(draw: st.DrawFn, max_mentees: int = 8, max_mentors: int = 5):
     for j in range(n_h):
         listed_by = [i for i in range(n_e) if j in mentee_prefs[i]]
         extra = [i for i in range(n_e) if i not in listed_by]
-        chosen = [i for i in listed_by if draw(st.integers(0, 9)) > 0] + [i for i in extra if draw(st.booleans())]
+        chosen = [i for i in listed_by if draw(st.integers(0, 9)) > 0] + [
+            i for i in extra if draw(st.booleans())
+        ]
         mentor_prefs.append(draw(st.permutations(chosen)))
     cap = [draw(st.integers(0, 3)) for _ in range(n_h)]
     return [list(x) for x in mentee_prefs], [list(x) for x in mentor_prefs], cap
 
 
-def random_instance(n_e: int, n_h: int, k: int, seed: int):
-    """Popularity-skewed lists of k mentors; mentors rank exactly those who listed them."""
+def random_instance(n_e: int, n_h: int, k: int, seed: int, noise: float = 0.0):
+    """Popularity-skewed lists of k mentors; mentors rank those who listed them. With
+    ``noise``, that share of mentor entries is dropped and as many strangers are listed."""
     rng = np.random.default_rng(seed)
     weight = 1.0 / np.arange(1, n_h + 1) ** 0.7
     weight /= weight.sum()
@@ -139,6 +141,11 @@ def random_instance(n_e: int, n_h: int, k: int, seed: int):
     for i, lst in enumerate(mentee_prefs):
         for j in lst:
             mentor_prefs[j].append(i)
+    if noise:
+        for j, lst in enumerate(mentor_prefs):
+            kept = [i for i in lst if rng.random() >= noise]
+            strangers = rng.choice(n_e, size=len(lst) - len(kept), replace=False)
+            mentor_prefs[j] = kept + [int(i) for i in strangers if i not in lst]
     mentor_prefs = [rng.permutation(lst).tolist() for lst in mentor_prefs]
     cap = rng.integers(0, 2 * n_e // n_h + 1, n_h).tolist()
     return mentee_prefs, mentor_prefs, cap
@@ -227,6 +234,18 @@ def test_stable_input_formats_agree():
     assert as_pairs(stable(mentee_prefs, tuple(map(tuple, mentor_prefs)), (1, 1))) == expected
 
 
+def test_stable_accepts_empty_float_arrays_and_unlimited_capacity():
+    # given numpy rows where an empty list is np.array([]) (float dtype) and a capacity
+    # far beyond anyone's list length
+    mentee_prefs = [np.array([0]), np.array([]), np.array([0])]
+    mentor_prefs = [np.array([2, 0])]
+    # when
+    result = stable(mentee_prefs, mentor_prefs, [10**15])
+    # then both listed mentees are taken
+    assert as_pairs(result) == [(0, 0), (2, 0)]
+    assert as_pairs(stable(mentee_prefs, mentor_prefs, [1e18])) == [(0, 0), (2, 0)]
+
+
 @pytest.mark.parametrize(
     ("args", "kwargs", "argument"),
     [
@@ -292,10 +311,11 @@ def test_stable_mentee_optimal_dominates_mentor_optimal(instance):
 
 
 @pytest.mark.parametrize("proposing", ["mentee", "mentor"])
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_stable_larger_instances_match_reference(proposing, seed):
-    # given ~1,500 mentees: enough for many vectorised rounds before the sequential tail
-    mentee_prefs, mentor_prefs, cap = random_instance(1500, 300, 8, seed)
+@pytest.mark.parametrize(("seed", "noise"), [(0, 0.0), (1, 0.0), (2, 0.1), (3, 0.3)])
+def test_stable_larger_instances_match_reference(proposing, seed, noise):
+    # given ~1,500 mentees: enough for many vectorised rounds before the sequential tail,
+    # and large enough that ranks are prepared by sorting rather than a dense table
+    mentee_prefs, mentor_prefs, cap = random_instance(1500, 300, 8, seed, noise)
     # when
     result = stable(mentee_prefs, mentor_prefs, cap, proposing=proposing)
     # then
@@ -303,3 +323,17 @@ def test_stable_larger_instances_match_reference(proposing, seed):
     assert result.stats["rounds"] > 0
     assert pairs == reference_da(mentee_prefs, mentor_prefs, cap, proposing)
     assert blocking_pairs(mentee_prefs, mentor_prefs, cap, pairs) == []
+
+
+@pytest.mark.parametrize("side", ["mentee_prefs", "mentor_prefs"])
+def test_stable_duplicates_detected_in_large_instances(side):
+    # given a large instance (sorted rank preparation) with one list naming someone twice
+    mentee_prefs, mentor_prefs, cap = random_instance(1500, 300, 8, seed=4)
+    if side == "mentee_prefs":
+        mentee_prefs[700].append(mentee_prefs[700][0])
+    else:
+        mentor_prefs[150].append(mentor_prefs[150][-1])
+    # when / then the error names the list and its owner
+    index = 700 if side == "mentee_prefs" else 150
+    with pytest.raises(ValueError, match=rf"{side}\[{index}\] lists the same"):
+        stable(mentee_prefs, mentor_prefs, cap)

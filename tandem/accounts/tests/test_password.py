@@ -112,3 +112,25 @@ def test_password_change_requires_sign_in(client: Client) -> None:
     # then
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_password_reset_reaches_imported_person_without_password(client, org, mailoutbox):
+    # given: someone created by the CSV import, who never had a password
+    from tandem.accounts.models import User
+
+    user = User.objects.create_user("imported@example.com", None, full_name="Imported Person")
+    assert not user.has_usable_password()
+    # when: they ask for a reset
+    response = client.post("/accounts/password/reset/", {"email": "Imported@Example.com"})
+    # then: the email goes out, and its link lets them choose a first password
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    link = next(w for w in mailoutbox[0].body.split() if "/accounts/password/reset/" in w)
+    set_page = client.get(link, follow=True)
+    response = client.post(
+        set_page.redirect_chain[-1][0],
+        {"new_password1": "a-first-Password-42", "new_password2": "a-first-Password-42"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("a-first-Password-42")

@@ -231,6 +231,7 @@ def test_demo_command_prints_the_sign_ins_and_is_idempotent():
 
 
 def test_demo_command_refuses_too_few_people():
+    # when / then
     with pytest.raises(CommandError, match=f"at least {MIN_PEOPLE}"):
         call_command("demo", "--people", "10")
     assert not Organisation.objects.filter(slug=demo_data.ORGANISATION_SLUG).exists()

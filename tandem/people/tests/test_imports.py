@@ -21,6 +21,7 @@ from tandem.people.models import Department, Profile, ProfileSkill
 from tests.factories import make_member, profile_of
 
 EXAMPLE = Path(imports.__file__).parent / "static" / "people" / "people-example.csv"
+DOCS = Path(imports.__file__).parents[2] / "docs" / "csv-import.md"
 
 
 def csv_text(*lines: str) -> str:
@@ -155,6 +156,16 @@ def test_people_import_csv_imports_the_documented_example_file(org):
     assert junior.membership.user.full_name == "Diego Ramírez"
 
 
+def test_people_import_csv_imports_the_example_in_the_documentation(org):
+    # given
+    example = DOCS.read_text().split("```csv\n", 1)[1].split("```", 1)[0]
+    # when
+    first = people_import_csv(organisation=org, data=example)
+    again = people_import_csv(organisation=org, data=example)
+    # then
+    assert (first.created, again.created, again.updated) == (3, 0, 3)
+
+
 def test_people_import_csv_accepts_utf8_with_bom_and_loose_headers(org):
     # given: Excel's "CSV UTF-8" writes a byte-order mark; people type headers as they like
     data = "\ufeffEmail,Full Name,CAREER-LEVEL\nrenee@example.com,Renée Müller,senior\n".encode()
@@ -278,21 +289,29 @@ def test_people_import_csv_query_count_does_not_grow_with_rows(org):
 
 @pytest.mark.parametrize("data", [b"", b"  \n\n", "email,full_name\n", "email,full_name\n,,\n"])
 def test_people_import_csv_rejects_an_empty_file(org, data):
+    # when
     errors = rejected(org, data)
+    # then
     assert len(errors) == 1
     assert errors[0].row == 0
     assert "empty" in errors[0].message or "no people" in errors[0].message
 
 
 def test_people_import_csv_rejects_text_that_is_not_utf8(org):
-    errors = rejected(org, "email,full_name\nd@example.com,Diego Ramírez\n".encode("latin-1"))
+    # given
+    data = "email,full_name\nd@example.com,Diego Ramírez\n".encode("latin-1")
+    # when
+    errors = rejected(org, data)
+    # then
     assert [(e.row, e.field) for e in errors] == [(0, "")]
     assert "UTF-8" in errors[0].message
     assert "line 2" in errors[0].message
 
 
 def test_people_import_csv_rejects_an_excel_workbook(org):
+    # when
     errors = rejected(org, b"PK\x03\x04\x14\x00\x06\x00 binary workbook")
+    # then
     assert "Excel workbook" in errors[0].message
 
 
@@ -308,7 +327,9 @@ def test_people_import_csv_names_missing_and_unknown_columns(org):
 
 
 def test_people_import_csv_rejects_a_repeated_column(org):
+    # when
     errors = rejected(org, csv_text("email,full_name,Full Name", "a@example.com,A,B"))
+    # then
     assert [(e.row, e.field) for e in errors] == [(1, "full_name")]
 
 
@@ -423,7 +444,9 @@ def test_people_import_csv_counts_rows_like_a_spreadsheet_across_multiline_cells
 
 
 def test_people_import_csv_rejects_cells_beyond_the_header(org):
+    # when
     errors = rejected(org, csv_text("email,full_name", "a@example.com,A,stray"))
+    # then
     assert [(e.row, e.field) for e in errors] == [(2, "")]
     assert "more cells than the header" in errors[0].message
 
@@ -510,9 +533,11 @@ def test_people_import_csv_looks_up_only_its_own_organisations_taxonomy(org, oth
 
 
 def test_people_import_csv_manager_must_belong_to_the_organisation(org, outsider):
+    # when: the manager is a member of another organisation
     errors = rejected(
         org, csv_text("email,full_name,manager_email", f"a@example.com,A,{outsider.user.email}")
     )
+    # then
     assert [(e.row, e.field) for e in errors] == [(2, "manager_email")]
 
 
@@ -630,5 +655,6 @@ def test_import_people_command_explains_bad_arguments_without_a_traceback(
 
 
 def test_import_people_command_requires_the_org_option(tmp_path):
+    # when / then
     with pytest.raises(CommandError, match="--org"):
         call_command("import_people", str(tmp_path / "x.csv"))

@@ -31,6 +31,9 @@ BoolArray = npt.NDArray[np.bool_]
 _N_TZ = 64  # UTC offsets in half hours, shifted to be non-negative (-12 h .. +19.5 h)
 _TZ_REACH = 8  # +-4 h (in half hours): a standard 8-hour day still overlaps >= 4 h
 _LEVEL_WINDOWS = 3  # at most this many partner levels are probed per list
+_FACET_VALUES = 3  # the first three work values (and their pairs) of each person are indexed
+# partner-level windows per list, by family (more windows: better level coverage, more searches)
+_WINDOWS = {"goal_pair": 1, "goal_value": 1, "goal": 3, "value": 1, "near": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +75,37 @@ class _Index:
     keys: IntArray  # (segment * n_levels + level) * _N_TZ + tz
     people: IntArray  # row index of each entry
     strength: npt.NDArray[np.float32]  # coverage of the list's goal (or goal weight); 0 for "any"
-    seg_ptr: IntArray  # entries of segment s are seg_ptr[s]:seg_ptr[s+1]
+    seg_ids: IntArray  # the segments that exist, sorted
+    seg_ptr: IntArray  # entries of the s-th existing segment are seg_ptr[s]:seg_ptr[s+1]
     block_of_lang: IntArray  # language id -> block id (-1: nobody indexed speaks it)
     n_goal_keys: int  # n_skills + 1
-    n_value_keys: int  # n_values + 1
+    n_values: int
     n_levels: int
+
+    @property
+    def n_value_keys(self) -> int:
+        """Single values, value pairs, and "any"."""
+        return self.n_values + self.n_values * (self.n_values - 1) // 2 + 1
+
+    @property
+    def any_value(self) -> int:
+        return self.n_value_keys - 1
 
     def segment(self, block: npt.ArrayLike, goal: npt.ArrayLike, value: npt.ArrayLike) -> IntArray:
         return (np.asarray(block) * self.n_goal_keys + goal) * self.n_value_keys + np.asarray(value)
+
+    def bounds(self, seg: IntArray) -> tuple[IntArray, IntArray]:
+        """Entry range of each segment (empty when it does not exist)."""
+        if self.seg_ids.shape[0] == 0:
+            return np.zeros(seg.shape, np.int64), np.zeros(seg.shape, np.int64)
+        pos = np.minimum(np.searchsorted(self.seg_ids, seg), self.seg_ids.shape[0] - 1)
+        there = self.seg_ids[pos] == seg
+        return np.where(there, self.seg_ptr[pos], 0), np.where(there, self.seg_ptr[pos + 1], 0)
+
+
+def _pair_key(n_val: int, u: IntArray, v: IntArray) -> IntArray:
+    """Value-key of the unordered pair of distinct values ``u < v``."""
+    return n_val + u * (2 * n_val - u - 1) // 2 + (v - u - 1)
 
 
 def _bit_rows(bits: npt.NDArray[np.uint64], size: int) -> list[IntArray]:
@@ -116,17 +142,26 @@ def _build_index(
     n_x = side.level.shape[0]
     n_val = side.n_values
     n_levels = int(side.level.max(initial=0)) + 1
-    v_x_parts, v_v_parts = [np.arange(n_x)], [np.full(n_x, n_val)]
+    any_v = n_val + n_val * (n_val - 1) // 2
+    v_x_parts, v_v_parts = [np.arange(n_x)], [np.full(n_x, any_v)]
     if use_values:
-        for v, rows in enumerate(_bit_rows(side.values, n_val)):
-            v_x_parts.append(rows)
-            v_v_parts.append(np.full(rows.shape[0], v))
+        # facets: each held value, and each pair of held values (a pair list holds the
+        # people sharing two of the prober's values: Dice 2/3 and up for 3-value sets)
+        firsts, first_ok = _first_values(side, np.arange(n_x), True, count=_FACET_VALUES)
+        for c in range(_FACET_VALUES):
+            ok = first_ok[:, c]
+            v_x_parts.append(np.flatnonzero(ok))
+            v_v_parts.append(firsts[ok, c])
+            for d in range(c + 1, _FACET_VALUES):
+                ok2 = ok & first_ok[:, d]
+                v_x_parts.append(np.flatnonzero(ok2))
+                v_v_parts.append(_pair_key(n_val, firsts[ok2, c], firsts[ok2, d]))
     v_x, v_v = np.concatenate(v_x_parts), np.concatenate(v_v_parts)
     if cross:
         ent, val = _expand(e_x, n_x, v_x, v_v)  # every goal entry x (its values + "any")
         x, g, st = e_x[ent], e_g[ent], e_strength[ent]
     else:
-        x, g, st, val = e_x, e_g, e_strength, np.full(e_x.shape[0], n_val)
+        x, g, st, val = e_x, e_g, e_strength, np.full(e_x.shape[0], any_v)
     # plus the value lists and the "everyone" list (goal "any", strength 0)
     x = np.concatenate([x, v_x])
     g = np.concatenate([g, np.full(v_x.shape[0], n_sk)])
@@ -146,25 +181,30 @@ def _build_index(
     ent, blk = _expand(x, n_x, l_x, l_b)
     x, g, st, val = x[ent], g[ent], st[ent], val[ent]
 
-    n_seg = max(1, len(blocks)) * (n_sk + 1) * (n_val + 1)
-    seg = (blk * (n_sk + 1) + g) * (n_val + 1) + val
+    n_seg = max(1, len(blocks)) * (n_sk + 1) * (any_v + 1)
+    seg = (blk * (n_sk + 1) + g) * (any_v + 1) + val
     keys = (seg * n_levels + side.level[x]) * _N_TZ + side.tz[x]
     # one int64 sort: the key in the high bits, a seeded random tie-break in the low bits
     span = n_seg * n_levels * _N_TZ
     rbits = max(0, min(20, 62 - int(span).bit_length()))
     packed = (keys << rbits) | rng.integers(0, 1 << rbits, keys.shape[0], dtype=np.int64) if rbits else keys
     order = np.argsort(packed)
-    seg_ptr = np.searchsorted(seg[order], np.arange(n_seg + 1))
+    seg = seg[order]
+    first = np.ones(seg.shape[0], dtype=bool)
+    first[1:] = seg[1:] != seg[:-1]
+    starts = np.flatnonzero(first)
+    seg_ptr = np.append(starts, seg.shape[0]).astype(np.int64)
     return _Index(
-        keys[order], x[order], st[order].astype(np.float32), seg_ptr, block_of_lang, n_sk + 1, n_val + 1, n_levels
-    )
+        keys[order], x[order], st[order].astype(np.float32), seg[starts], seg_ptr, block_of_lang,
+        n_sk + 1, n_val, n_levels,
+    )  # fmt: skip
 
 
 def _blocks(index: _Index, prober: _Side) -> tuple[IntArray, IntArray]:
     """Per prober: the widest language block it can use, and its first-language block."""
-    n_blocks = (index.seg_ptr.shape[0] - 1) // (index.n_goal_keys * index.n_value_keys)
-    any_seg = index.segment(np.arange(n_blocks), index.n_goal_keys - 1, index.n_value_keys - 1)
-    sizes = index.seg_ptr[any_seg + 1] - index.seg_ptr[any_seg]
+    n_blocks = index.block_of_lang.shape[0]
+    lo, hi = index.bounds(index.segment(np.arange(n_blocks), index.n_goal_keys - 1, index.any_value))
+    sizes = hi - lo
     n = prober.primary.shape[0]
     widest = np.full(n, -1, dtype=np.int64)
     best = np.full(n, -1, dtype=np.int64)
@@ -201,55 +241,80 @@ def _family(
     lvl_hi: IntArray,
     tz: IntArray,
     rng: np.random.Generator,
+    n_windows: int = _LEVEL_WINDOWS,
 ) -> tuple[IntArray, FloatArray]:
-    """``budget`` probes per row, spread round-robin over its (list, partner level) windows.
+    """Up to ``budget`` probes per row from its (list, partner level) windows.
 
-    A window covers the list's entries at one partner level with a UTC offset within
-    reach of the prober's; when it holds more than the window width, the width is placed
-    at random inside it (spreading probers over equivalent people), otherwise the window
-    is centred on it. Returns the people found (``-1`` = empty slot) and, per slot,
-    ``strength * gfac`` (the goal part of the proxy).
+    A window is the run of a list's entries at one partner level with a UTC offset
+    within reach of the prober's. The budget is water-filled over the windows: small
+    windows are read whole, large ones give a random contiguous part (which spreads
+    probers over equivalent people, so popular mentors are not probed by everyone).
+    Returns the people found (``-1`` = empty slot) and, per slot, ``strength * gfac``
+    (the goal part of the proxy).
     """
     b, n_lists = seg.shape
     if budget <= 0 or n_lists == 0:
         return np.full((b, 0), -1, dtype=np.int64), np.zeros((b, 0))
-    # expand lists x partner levels (evenly spaced over the prober's level range)
-    n_lv = np.minimum(_LEVEL_WINDOWS, lvl_hi - lvl_lo + 1)
-    w = np.arange(_LEVEL_WINDOWS)[None, :]
-    lv = lvl_lo[:, None] + (w * (lvl_hi - lvl_lo)[:, None]) // np.maximum(n_lv - 1, 1)[:, None]
-    lv_ok = w < n_lv[:, None]
-    seg = np.repeat(seg, _LEVEL_WINDOWS, axis=1)
-    gfac = np.repeat(gfac, _LEVEL_WINDOWS, axis=1)
-    valid = np.repeat(valid, _LEVEL_WINDOWS, axis=1) & np.tile(lv_ok, (1, n_lists))
+    # expand lists x partner levels (one window: the middle level; several: spread)
+    n_lv = np.minimum(n_windows, lvl_hi - lvl_lo + 1)
+    w = np.arange(n_windows)[None, :]
+    lv = np.where(
+        n_lv[:, None] > 1,
+        lvl_lo[:, None] + (w * (lvl_hi - lvl_lo)[:, None]) // np.maximum(n_lv - 1, 1)[:, None],
+        ((lvl_lo + lvl_hi) // 2)[:, None],
+    )
+    valid = np.repeat(valid, n_windows, axis=1) & np.tile(w < n_lv[:, None], (1, n_lists))
+    seg = np.repeat(seg, n_windows, axis=1)
+    gfac = np.repeat(gfac, n_windows, axis=1)
     lv = np.tile(lv, (1, n_lists))
-    front = np.argsort(~valid, axis=1, kind="stable")  # valid windows first
-    seg, gfac, lv = (np.take_along_axis(a, front, axis=1) for a in (seg, gfac, lv))
-    n_valid = valid.sum(axis=1)
-    nv = np.maximum(n_valid, 1)[:, None]
-    slots = np.arange(budget)[None, :]
-    t = slots % nv  # window of each slot
-    r = slots // nv  # offset of the slot inside its window
-    width = -(-budget // nv)
-    live = np.arange(seg.shape[1])[None, :] < n_valid[:, None]
-    seg = np.where(live, seg, 0)
-    base = (seg * index.n_levels + lv) * _N_TZ
+    base = (np.where(valid, seg, 0) * index.n_levels + lv) * _N_TZ
     lo_tz = np.maximum(tz - _TZ_REACH, 0)[:, None]
     hi_tz = np.minimum(tz + _TZ_REACH, _N_TZ - 1)[:, None]
-    cell_lo = _search(index.keys, base + lo_tz, "left")
-    cell_hi = _search(index.keys, base + hi_tz, "right")
-    lo_seg, hi_seg = index.seg_ptr[seg], index.seg_ptr[seg + 1]
-    size = cell_hi - cell_lo
-    start = np.where(
-        size >= width,
-        cell_lo + (rng.random(seg.shape) * (size - width + 1)).astype(np.int64),
-        (cell_lo + cell_hi) // 2 - width // 2,
-    )
-    start = np.clip(start, lo_seg, np.maximum(lo_seg, hi_seg - width))
-    pos = np.take_along_axis(start, t, axis=1) + r
-    ok = (n_valid[:, None] > 0) & (pos < np.take_along_axis(hi_seg, t, axis=1))
-    pos = np.minimum(pos, max(index.people.shape[0] - 1, 0))
-    got = np.where(ok, index.people[pos], -1)
-    return got, np.where(ok, index.strength[pos] * np.take_along_axis(gfac, t, axis=1), 0.0)
+    # integer keys: "right of x" is "left of x + 1", so both ends take one sorted search
+    ends = _search(index.keys, np.stack([base + lo_tz, base + hi_tz + 1]), "left")
+    cell_lo = ends[0]
+    size = np.where(valid, ends[1] - ends[0], 0)
+    # water-filling: the largest cap c with sum(min(size, c)) <= budget (binary search)
+    lo_c = np.zeros(b, dtype=np.int64)
+    hi_c = np.full(b, budget + 1, dtype=np.int64)
+    while np.any(hi_c - lo_c > 1):
+        mid = (lo_c + hi_c) // 2
+        fits = np.minimum(size, mid[:, None]).sum(axis=1) <= budget
+        lo_c = np.where(fits, mid, lo_c)
+        hi_c = np.where(fits, hi_c, mid)
+    alloc = np.minimum(size, lo_c[:, None])
+    # the budget left after the cap goes one slot each to the first still-unfilled windows
+    spare = budget - alloc.sum(axis=1)
+    more = size > alloc
+    alloc += more & (np.cumsum(more, axis=1) <= spare[:, None])
+    start = cell_lo + (rng.random(size.shape) * (size - alloc + 1)).astype(np.int64)
+    # when every window is read whole, the rest of the budget widens them around their
+    # cell into the same list's neighbours (next time zones and levels): near misses
+    spare = budget - alloc.sum(axis=1)
+    n_valid = valid.sum(axis=1)
+    if np.any((spare > 0) & (n_valid > 0)):
+        nv = np.maximum(n_valid, 1)
+        rank = np.cumsum(valid, axis=1) - 1
+        extra = np.where(valid, spare[:, None] // nv[:, None] + (rank < (spare % nv)[:, None]), 0)
+        lo_seg, hi_seg = index.bounds(np.where(valid, seg, 0))
+        room = np.where(valid, hi_seg - lo_seg, 0)
+        extra = np.minimum(extra, room - alloc)
+        start = np.clip(start - extra // 2, lo_seg, np.maximum(lo_seg, hi_seg - alloc - extra))
+        alloc = alloc + extra
+    # lay the allocated slots out row by row
+    flat_alloc = alloc.ravel()
+    win = np.repeat(np.arange(flat_alloc.shape[0]), flat_alloc)
+    row = win // alloc.shape[1]
+    first = np.cumsum(flat_alloc) - flat_alloc
+    offset = np.arange(win.shape[0]) - first[win]
+    row_first = np.searchsorted(row, np.arange(b))
+    slot = np.arange(win.shape[0]) - row_first[row]
+    pos = start.ravel()[win] + offset
+    got = np.full((b, budget), -1, dtype=np.int64)
+    gp = np.zeros((b, budget))
+    got[row, slot] = index.people[pos]
+    gp[row, slot] = index.strength[pos] * gfac.ravel()[win]
+    return got, gp
 
 
 def _first_values(prober: _Side, rows: IntArray, use_values: bool, count: int = 3) -> tuple[IntArray, BoolArray]:
@@ -278,7 +343,7 @@ def _probe(
     lvl_hi: IntArray,
     widest: IntArray,
     primary: IntArray,
-    budgets: tuple[int, int, int, int, int],
+    budgets: dict[str, int],
     use_values: bool,
     rng: np.random.Generator,
 ) -> tuple[IntArray, FloatArray]:
@@ -286,35 +351,50 @@ def _probe(
 
     ``goals`` (``b x G``, ``-1`` = none) are the goal skills to look up, ``goal_fac``
     their weight in the prober's goal criterion; ``lvl_lo..lvl_hi`` the ideal partner
-    levels (index scale: level + 1).
+    levels (index scale: level + 1). ``budgets`` gives the slots of each list family:
+    ``goal_pair`` (goal x two shared values), ``goal_value``, ``goal``, ``value``
+    (single values and pairs, any goal), ``near`` (level/time-zone neighbours) and
+    ``random``.
     """
     b = rows.shape[0]
     tz = prober.tz[rows]
     lvl_lo = np.clip(lvl_lo, 0, index.n_levels - 1)
     lvl_hi = np.clip(lvl_hi, lvl_lo, index.n_levels - 1)
-    any_g, any_v = index.n_goal_keys - 1, index.n_value_keys - 1
+    any_g, any_v, n_val = index.n_goal_keys - 1, index.any_value, index.n_values
     bw, bp = widest[rows][:, None], primary[rows][:, None]
     g_ok = (goals >= 0) & (bw >= 0)
     gi = np.maximum(goals, 0)
-    vals, v_ok = _first_values(prober, rows, use_values)
-    gv_seg = index.segment(bw[:, :, None], gi[:, :, None], vals[:, None, :]).reshape(b, -1)
-    gv_ok = (g_ok[:, :, None] & v_ok[:, None, :]).reshape(b, -1)
-    gv_fac = np.repeat(goal_fac, vals.shape[1], axis=1)
-    b_gv, b_g, b_v, b_rest, b_rand = budgets
-    zeros_v = np.zeros(vals.shape)
+    vals, v_ok = _first_values(prober, rows, use_values, count=_FACET_VALUES)
+    # the prober's value pairs (from its first values, in increasing order)
+    pair_cols = [(c, d) for c in range(vals.shape[1]) for d in range(c + 1, vals.shape[1])]
+    if pair_cols:
+        pairs = np.stack([_pair_key(n_val, vals[:, c], vals[:, d]) for c, d in pair_cols], axis=1)
+        p_ok = np.stack([v_ok[:, c] & v_ok[:, d] for c, d in pair_cols], axis=1)
+    else:
+        pairs, p_ok = np.zeros((b, 0), np.int64), np.zeros((b, 0), bool)
+
+    def cross(facet: IntArray, ok: BoolArray) -> tuple[IntArray, BoolArray, FloatArray]:
+        seg = index.segment(bw[:, :, None], gi[:, :, None], facet[:, None, :]).reshape(b, -1)
+        valid = (g_ok[:, :, None] & ok[:, None, :]).reshape(b, -1)
+        return seg, valid, np.repeat(goal_fac, facet.shape[1], axis=1)
+
     common = (lvl_lo, lvl_hi, tz, rng)
+    wins = _WINDOWS
     fams = [
-        _family(index, gv_seg, gv_ok, gv_fac, b_gv, *common),
-        _family(index, index.segment(bw, gi, any_v), g_ok, goal_fac, b_g, *common),
-        _family(index, index.segment(bp, any_g, vals), v_ok & (bp >= 0), zeros_v, b_v, *common),
-        _family(index, index.segment(bp, any_g, any_v), bp >= 0, np.zeros((b, 1)), b_rest, *common),
+        _family(index, *cross(pairs, p_ok), budgets["goal_pair"], *common, wins["goal_pair"]),
+        _family(index, *cross(vals, v_ok), budgets["goal_value"], *common, wins["goal_value"]),
+        _family(index, index.segment(bw, gi, any_v), g_ok, goal_fac, budgets["goal"], *common, wins["goal"]),
+        _family(index, index.segment(bp, any_g, pairs), p_ok & (bp >= 0), np.zeros(pairs.shape), budgets["value"],
+                *common, wins["value"]),  # fmt: skip
+        _family(index, index.segment(bp, any_g, any_v), bp >= 0, np.zeros((b, 1)), budgets["near"], *common,
+                wins["near"]),  # fmt: skip
     ]
-    if b_rand:
-        seg = np.maximum(index.segment(bw[:, 0], any_g, any_v), 0)
-        lo_seg, hi_seg = index.seg_ptr[seg], index.seg_ptr[seg + 1]
-        pos = lo_seg[:, None] + (rng.random((b, b_rand)) * (hi_seg - lo_seg)[:, None]).astype(np.int64)
+    n_rand = budgets["random"]
+    if n_rand:
+        lo_seg, hi_seg = index.bounds(index.segment(np.maximum(bw[:, 0], 0), any_g, any_v))
+        pos = lo_seg[:, None] + (rng.random((b, n_rand)) * (hi_seg - lo_seg)[:, None]).astype(np.int64)
         got = index.people[np.minimum(pos, max(index.people.shape[0] - 1, 0))]
-        fams.append((np.where(((bw[:, 0] >= 0) & (hi_seg > lo_seg))[:, None], got, -1), np.zeros((b, b_rand))))
+        fams.append((np.where(((bw[:, 0] >= 0) & (hi_seg > lo_seg))[:, None], got, -1), np.zeros((b, n_rand))))
     pool = np.concatenate([f[0] for f in fams], axis=1)
     return pool, np.concatenate([f[1] for f in fams], axis=1)
 
@@ -356,51 +436,49 @@ def _proxy(scorer: Scorer, i: IntArray, j: IntArray, goal_part: FloatArray, use:
 
 def _select(
     scorer: Scorer,
-    i: IntArray,
-    j: IntArray,
+    rows: IntArray,
     pool: IntArray,
-    proxy: FloatArray,
+    proxy: FloatArray | None,
     n_exact: int,
     k: int,
+    *,
+    forward: bool,
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """Exactly score the best ``n_exact`` distinct entries of each row by proxy; keep ``k``.
 
-    ``i`` and ``j`` give the (mentee, mentor) of each pool entry (one of them is the
-    row's prober, broadcast). Returns (row, pool column, exact score) of the kept pairs.
+    ``rows`` are the probers (mentees when ``forward``, else mentors) and ``pool`` the
+    people they found. Returns (row position, person, exact score) of the kept pairs.
     """
     b, width = pool.shape
     # distinct entries: sort each row by person; a duplicate run keeps its best proxy
-    proxy = np.where(pool >= 0, proxy, -np.inf)
     packed = np.sort(pool * width + np.arange(width), axis=1)
-    col = packed % width
     person = packed // width
-    px = np.take_along_axis(proxy, col, axis=1).ravel()
-    flat_person = person.ravel()
-    start = np.ones(flat_person.shape[0], dtype=bool)
-    start[1:] = flat_person[1:] != flat_person[:-1]
-    start[:: width] = True  # runs never cross rows
-    heads = np.flatnonzero(start)
-    best = np.full(px.shape[0], -np.inf)
-    best[heads] = np.maximum.reduceat(px, heads)
-    px = np.where(flat_person < 0, -np.inf, best).reshape(pool.shape)
+    dup = np.zeros(pool.shape, dtype=bool)
+    dup[:, 1:] = person[:, 1:] == person[:, :-1]
+    dead = dup | (person < 0)
     ne = min(n_exact, width)
-    top = np.argpartition(-px, ne - 1, axis=1)[:, :ne] if ne < width else np.broadcast_to(np.arange(width), (b, width))
-    keep_col = np.take_along_axis(col, top, axis=1)
-    live = np.isfinite(np.take_along_axis(px, top, axis=1))
-    ii = np.take_along_axis(np.broadcast_to(i, pool.shape), keep_col, axis=1)
-    jj = np.take_along_axis(np.broadcast_to(j, pool.shape), keep_col, axis=1)
-    # exact scores, in an order that lets the scorer's goal loop shrink (most goals first)
-    flat_i, flat_j = ii.ravel(), jj.ravel()
-    order2 = np.argsort((255 - np.minimum(scorer.goal_count[flat_i], 255)).astype(np.uint8), kind="stable")
-    score = np.empty(flat_i.shape[0])
-    allowed = np.empty(flat_i.shape[0], dtype=bool)
-    score[order2], allowed[order2], _ = scorer.evaluate(flat_i[order2], flat_j[order2])
-    masked = np.where(allowed.reshape(ii.shape) & live, score.reshape(ii.shape), -np.inf)
-    kk = min(k, ne)
-    best_k = np.argpartition(-masked, kk - 1, axis=1)[:, :kk] if kk < ne else np.broadcast_to(np.arange(ne), masked.shape)
+    if proxy is not None and ne < width:
+        col = packed % width
+        px = np.where(pool >= 0, proxy, -np.inf)
+        px = np.take_along_axis(px, col, axis=1).ravel()
+        heads = np.flatnonzero(~dup.ravel() | (np.arange(px.shape[0]) % width == 0))
+        best = np.full(px.shape[0], -np.inf)
+        best[heads] = np.maximum.reduceat(px, heads)
+        px = np.where(dead.ravel(), -np.inf, best).reshape(pool.shape)
+        top = np.argpartition(-px, ne - 1, axis=1)[:, :ne]
+        person = np.take_along_axis(person, top, axis=1)
+        dead = ~np.isfinite(np.take_along_axis(px, top, axis=1))
+    safe = np.maximum(person, 0)
+    if forward:
+        score, allowed, _ = scorer.evaluate(rows[:, None], safe)
+    else:
+        score, allowed, _ = scorer.evaluate(safe, rows[:, None])
+    masked = np.where(allowed & ~dead, score, -np.inf)
+    kk = min(k, masked.shape[1])
+    best_k = np.argpartition(-masked, kk - 1, axis=1)[:, :kk] if kk < masked.shape[1] else np.argsort(-masked, axis=1)
     vals = np.take_along_axis(masked, best_k, axis=1)
     r, c = np.nonzero(np.isfinite(vals))
-    return r, np.take_along_axis(keep_col, best_k, axis=1)[r, c], vals[r, c]
+    return r, np.take_along_axis(person, best_k, axis=1)[r, c], vals[r, c]
 
 
 def _exhaustive_rows(scorer: Scorer, rows: IntArray, k: int, chunk_cells: int) -> tuple[IntArray, IntArray, FloatArray]:
@@ -432,27 +510,28 @@ def _exhaustive_rows(scorer: Scorer, rows: IntArray, k: int, chunk_cells: int) -
     return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_s)
 
 
-def pool_col(pool: IntArray, r: IntArray, c: IntArray) -> IntArray:
-    """Person stored at (row, column) of a pool."""
-    return pool[r, c]
-
-
-def _budgets(model: ScoreModel, probes: int) -> tuple[int, int, int, int, int]:
-    """Split the pool over (goal x value, goal, value, level/tz, random) probes."""
+def _budgets(model: ScoreModel, probes: int, *, cross: bool) -> dict[str, int]:
+    """Split a pool of ``probes`` slots over the list families (see :func:`_probe`)."""
     goals = model.weights["goals"] > 0 or "goals" in model.must
     values = model.weights["values"] > 0 or "values" in model.must
-    b_rand = max(1, probes // 16)
+    out = dict.fromkeys(("goal_pair", "goal_value", "goal", "value", "near", "random"), 0)
+    out["random"] = max(1, probes // 16)
+    out["near"] = max(1, probes // 16)
+    left = probes - out["random"] - out["near"]
     if goals and values:
-        b_g, b_v = probes // 3, probes // 8
-        b_gv = probes - b_g - b_v - 2 * b_rand
+        out["value"] = left // 6
+        left -= out["value"]
+        if cross:
+            out["goal_pair"] = left // 3
+            out["goal_value"] = left // 3
+        out["goal"] = left - out["goal_pair"] - out["goal_value"]
     elif goals:
-        b_gv, b_g, b_v = 0, probes - 2 * b_rand, 0
+        out["goal"] = left
     elif values:
-        b_gv, b_g, b_v = 0, 0, probes // 2
+        out["value"] = left
     else:
-        b_gv = b_g = b_v = 0
-    b_rest = max(0, probes - b_gv - b_g - b_v - b_rand)
-    return b_gv, b_g, b_v, b_rest, b_rand
+        out["near"] += left
+    return out
 
 
 def candidates(
@@ -589,9 +668,8 @@ def candidates(
     use_level = sm.weights["level"] > 0 or "level" in sm.must
     use_tz = sm.weights["timezone"] > 0 or sm.max_tz_gap_hours is not None
     use_values = sm.weights["values"] > 0 or "values" in sm.must
-    budgets = _budgets(sm, probes)
-    b_gv, b_g, b_v, b_rest, b_rand = budgets
-    rev_budgets = (0, b_g + b_gv // 2, b_v + b_gv - b_gv // 2, b_rest, b_rand)
+    budgets = _budgets(sm, probes, cross=True)
+    rev_budgets = _budgets(sm, probes, cross=False)
     use = {c: float(sm.weights[c]) for c in sm.weights}
     seeds = np.random.SeedSequence(seed).spawn(4)
 
@@ -630,14 +708,16 @@ def candidates(
     rev_rngs = [np.random.default_rng(x) for x in seeds[3].spawn(len(rev_starts))]
 
     def forward(idx: int) -> tuple[IntArray, IntArray, FloatArray]:
+        # a contiguous range of mentees (blocked-pair lookups stay local), ordered by goal
+        # count, most first, so the scorer's goal loop shrinks to a prefix
         rows = np.arange(fwd_starts[idx], min(n, fwd_starts[idx] + chunk_rows))
+        rows = rows[np.argsort(-scorer.goal_count[rows], kind="stable")]
         a, z = _level_range(mentee_side.level[rows], lo, hi, sign, n_lv)
         pool, gp = _probe(fwd, mentee_side, rows, mentee_goals[rows], mentee_gfac[rows], a, z, fwd_w, fwd_p,
                           budgets, use_values, fwd_rngs[idx])  # fmt: skip
-        i = rows[:, None]
-        proxy = _proxy(scorer, i, np.maximum(pool, 0), gp, use)
-        r, c, v = _select(scorer, i, np.maximum(pool, 0), pool, proxy, n_exact, k)
-        return rows[r], pool_col(pool, r, c), v
+        proxy = _proxy(scorer, rows[:, None], np.maximum(pool, 0), gp, use) if n_exact < pool.shape[1] else None
+        r, person, v = _select(scorer, rows, pool, proxy, n_exact, k, forward=True)
+        return rows[r], person, v
 
     def reverse(idx: int) -> tuple[IntArray, IntArray, FloatArray]:
         rows = np.arange(rev_starts[idx], min(m, rev_starts[idx] + chunk_rows))
@@ -645,9 +725,9 @@ def candidates(
         pool, gp = _probe(rev, mentor_side, rows, mentor_goals[rows], mentor_gfac[rows], a, z, rev_w, rev_p,
                           rev_budgets, use_values, rev_rngs[idx])  # fmt: skip
         ii = np.maximum(pool, 0)
-        proxy = _proxy(scorer, ii, rows[:, None], gp / gsum[ii], use)
-        r, c, v = _select(scorer, ii, rows[:, None], pool, proxy, n_exact, mentor_k)
-        return pool_col(pool, r, c), rows[r], v
+        proxy = _proxy(scorer, ii, rows[:, None], gp / gsum[ii], use) if n_exact < pool.shape[1] else None
+        r, person, v = _select(scorer, rows, pool, proxy, n_exact, mentor_k, forward=False)
+        return person, rows[r], v
 
     jobs = [(forward, i) for i in range(len(fwd_starts))] + [(reverse, i) for i in range(len(rev_starts))]
     threads = n_threads if n_threads is not None else min(4, os.cpu_count() or 1)

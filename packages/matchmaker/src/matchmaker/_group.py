@@ -135,7 +135,16 @@ def form_groups(
     rng = np.random.default_rng(seed)
 
     group = _fit_phase(f, cap, int(min_size))
-    moves, rounds, local_opt = _local_search(f, c, cap, group, int(min_size), float(cohesion_weight), int(max_rounds), rng)
+    moves, rounds, local_opt = _local_search(
+        f,
+        c,
+        cap,
+        group,
+        min_size=int(min_size),
+        lam=float(cohesion_weight),
+        max_rounds=int(max_rounds),
+        rng=rng,
+    )
 
     placed = np.nonzero(group >= 0)[0]
     fit_total = float(math.fsum(f[placed, group[placed]]))
@@ -205,6 +214,7 @@ def _local_search(
     c: FloatArray,
     cap: IntArray,
     group: IntArray,
+    *,
     min_size: int,
     lam: float,
     max_rounds: int,
@@ -264,9 +274,9 @@ def _local_search(
             ok[gk >= 0] &= allowed[i, gk[gk >= 0]]
             if ok.any():
                 idx = np.nonzero(ok)[0]
-                b = gk[idx]
-                in_b = b >= 0
-                bb = np.where(in_b, b, 0)
+                kg = gk[idx]
+                in_b = kg >= 0
+                bb = np.where(in_b, kg, 0)
                 gain = fz[idx, a] - lam * c[idx, i] + lam * s[idx, a] - base
                 gain = gain + np.where(
                     in_b,

@@ -122,7 +122,9 @@ def _solve_by_component(
         k = group.shape[0]
         graph = rx.PyGraph(multigraph=False)
         graph.add_nodes_from(range(nodes.shape[0]))
-        graph.add_edges_from(list(zip(local[:k].tolist(), local[k:].tolist(), q[group].tolist(), strict=True)))
+        graph.add_edges_from(
+            list(zip(local[:k].tolist(), local[k:].tolist(), q[group].tolist(), strict=True))
+        )
         matching = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=_identity)
         if matching:
             uv = nodes[np.array(sorted(matching), dtype=np.int64)]

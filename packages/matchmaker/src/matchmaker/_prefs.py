@@ -93,20 +93,23 @@ def _parse_padded(prefs: npt.NDArray[Any], name: str) -> tuple[IntArray, IntArra
 def _parse_sequences(prefs: object, name: str) -> tuple[IntArray, IntArray]:
     if not isinstance(prefs, Sequence | np.ndarray) or isinstance(prefs, str | bytes):
         raise ValueError(f"{name} must be a sequence of ranked lists or a 2-D array padded with -1")
-    lists: Sequence[Any] = prefs
+    lists: Sequence[Any] = prefs  # type: ignore[assignment]  # 1-D object arrays behave alike
     n = len(lists)
     try:
         lengths = np.fromiter(map(len, lists), dtype=np.int64, count=n)
     except TypeError:
-        raise ValueError(f"{name} must be a sequence of ranked lists (each entry a list of indices)") from None
+        raise ValueError(
+            f"{name} must be a sequence of ranked lists (each entry a list of indices)"
+        ) from None
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths, out=indptr[1:])
     total = int(indptr[-1])
     if total == 0:
         return indptr, np.zeros(0, dtype=np.int64)
     if all(isinstance(row, np.ndarray) for row in lists):
-        rows: list[npt.NDArray[Any]] = list(lists)
-        if any(row.ndim != 1 or not np.issubdtype(row.dtype, np.integer) for row in rows):
+        rows: list[npt.NDArray[Any]] = [row for row in lists if row.size]  # np.array([]) is float
+        dtypes = {row.dtype for row in rows}
+        if any(row.ndim != 1 for row in rows) or not all(np.issubdtype(d, np.integer) for d in dtypes):
             raise ValueError(f"{name} arrays must be 1-D and hold integer indices")
         return indptr, np.concatenate(rows).astype(np.int64, copy=False)
     # np.fromiter would silently truncate floats; insist on integers cheaply (first entry of
@@ -153,7 +156,9 @@ def _sorted_keys(keys: IntArray, name: str, what: str, owner: IntArray) -> tuple
 _DENSE_CELLS = 1 << 24
 
 
-def _dense_table(lists: PrefLists, rows: IntArray, n_cols: int, name: str, what: str) -> npt.NDArray[np.int32]:
+def _dense_table(
+    lists: PrefLists, rows: IntArray, n_cols: int, name: str, what: str
+) -> npt.NDArray[np.int32]:
     """table[i, j] = global CSR index of entry i -> j, or -1. Raises on duplicate entries."""
     m = int(lists.indices.shape[0])
     table = np.full((lists.n, n_cols), -1, dtype=np.int32)
@@ -179,7 +184,8 @@ def reverse_positions(
 
     The result is ``-1`` where ``j`` does not list ``i`` (the pair is not mutually
     acceptable). ``a`` indexes ``b``'s agents and vice versa; for stable roommates pass
-    the same lists twice (the keys then coincide with their own reversals). Duplicate entries in either family raise ``ValueError``.
+    the same lists twice (the keys then coincide with their own reversals). Duplicate
+    entries in either family raise ``ValueError``.
     ``what_a`` is the kind of agent listed in ``a`` (for messages).
     """
     n_a, n_b = a.n, b.n
@@ -187,7 +193,7 @@ def reverse_positions(
     rows_b = b.rows()
     e_a, e_b = int(a.indices.shape[0]), int(b.indices.shape[0])
     cells = n_a * n_b
-    if cells <= _DENSE_CELLS and max(e_a, e_b) <= cells and cells <= 8 * (e_a + e_b) + 4096:
+    if cells <= _DENSE_CELLS and max(e_a, e_b) <= cells <= 8 * (e_a + e_b) + 4096:
         # Nearly complete lists: a dense (n_b x n_a) table beats sorting E keys.
         table_b = _dense_table(b, rows_b, n_a, name_b, what_b)
         if b is not a:

@@ -29,7 +29,7 @@ def stable_roommates(prefs: PrefsLike) -> MatchResult | None:
         People absent from ``pairs`` are unmatched. This happens only when lists are
         incomplete or ``n`` is odd, and then such a person is unmatched in *every*
         stable matching: all stable matchings of an instance match the same set of
-        people (Gusfield & Irving 1989, section 4.5.2), so returning a matching with
+        people (Gusfield & Irving 1989, chapter 4), so returning a matching with
         singles is not a compromise but the exact answer. With complete lists and even
         ``n``, a returned matching is always perfect.
 
@@ -41,20 +41,23 @@ def stable_roommates(prefs: PrefsLike) -> MatchResult | None:
 
     Notes
     -----
+    A matching is stable when no mutually acceptable pair ``{i, j}`` outside it has both
+    ``i`` and ``j`` either single or preferring each other to their partners.
+
     Phase 1 is a round of proposals in which each person proposes down their list and
     each recipient keeps the best proposal so far, deleting everyone they like less.
     Phase 2 repeatedly finds an "all-or-nothing cycle" (a rotation) in the reduced
     table and eliminates it. A stable matching exists if and only if no list becomes
     empty during phase 2; a person whose list empties in phase 1 is unmatched in every
-    stable matching ([2]_, section 4.5.2).
+    stable matching ([2]_, chapter 4).
 
     The reduced lists are never rebuilt: each person keeps a first and a last pointer
     into their original list, and an entry ``j`` of ``i``'s list is present exactly when
     it lies within ``i``'s pointers and ``i`` lies within ``j``'s. Deletions in both
     phases only shorten lists from the front or the back, so this is exact, and every
     pointer moves monotonically: O(E) time for E list entries after the O(E log E)
-    vectorised rank preparation, as in [2]_, section 4.2.4. Phase-2 rotation search
-    reuses the tail of the previous search path.
+    vectorised rank preparation, as in [2]_. Phase-2 rotation search reuses the tail of
+    the previous search path.
 
     References
     ----------
@@ -121,8 +124,8 @@ def _irving(n: int, indptr: IntArray, people: IntArray, rev: IntArray) -> MatchR
     """Both phases of Irving's algorithm on mutual-only CSR lists (pointers kept in place)."""
     # Flat E-sized arrays are read through memoryviews (no copy, no NumPy scalar boxing);
     # per-person pointers are plain lists, the fastest thing to index from Python.
-    who = memoryview(people)
-    back = memoryview(rev)
+    who = people.data
+    back = rev.data
     base: list[int] = indptr.tolist()
     first: list[int] = [0] * n
     last: list[int] = (np.diff(indptr) - 1).tolist()
@@ -220,7 +223,7 @@ def _irving(n: int, indptr: IntArray, people: IntArray, rev: IntArray) -> MatchR
             path.append(nxt)
             continue
         # Found the rotation path[start:]; its predecessors stay a valid path prefix
-        # ([2]_, section 4.2.4). Each link is re-checked anyway, which costs O(rotation).
+        # (Gusfield & Irving). Each link is re-checked anyway, which costs O(rotation).
         start = on_path[nxt]
         cycle = path[start:]
         seconds = [second_of(x) for x in cycle]

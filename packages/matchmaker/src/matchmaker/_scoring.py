@@ -520,31 +520,44 @@ class Scorer:
     def _goal_terms(self, i: IntArray, j: IntArray) -> tuple[FloatArray, FloatArray]:
         """Weighted coverage sum and best single coverage of the mentee's goals."""
         shape = np.broadcast_shapes(i.shape, j.shape)
-        acc = np.zeros(shape)
-        best = np.zeros(shape)
+        if i.ndim == 2 and i.shape[1] == 1 and len(shape) == 2:
+            counts = self.goal_count[i[:, 0]]
+            if np.all(counts[1:] <= counts[:-1]):
+                # rows already ordered by goal count, most first: work on row prefixes
+                return self._goal_prefix(i[:, 0], np.broadcast_to(j, shape), counts)
+        # any other layout: order the pairs by goal count once, then work on prefixes
+        flat_i = np.broadcast_to(i, shape).ravel()
+        flat_j = np.broadcast_to(j, shape).ravel()
+        counts = self.goal_count[flat_i]
+        order = np.argsort((255 - np.minimum(counts, 255)).astype(np.uint8), kind="stable")  # radix sort
+        acc_s, best_s = self._goal_prefix(flat_i[order], flat_j[order], counts[order])
+        acc = np.empty(flat_i.shape[0])
+        best = np.empty(flat_i.shape[0])
+        acc[order], best[order] = acc_s, best_s
+        return acc.reshape(shape), best.reshape(shape)
+
+    def _goal_prefix(
+        self, i: IntArray, j: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]
+    ) -> tuple[FloatArray, FloatArray]:
+        """Goal terms when ``counts`` (goals of mentee ``i``) is non-increasing along axis 0.
+
+        The t-th goal only exists for a prefix of the rows, so each step touches only
+        that prefix (one goal column at a time: no (..., n_goals) temporaries).
+        """
+        acc = np.zeros(j.shape)
+        best = np.zeros(j.shape)
         dense = self._dense_cov
-        base = np.broadcast_to(j, shape)
-        # Batches of mentee rows (shape (b, 1)) sorted by goal count, most first, only
-        # touch the prefix of rows that still have a t-th goal.
-        prefix = False
-        if (i.ndim == 2 and i.shape[1] == 1 and len(shape) == 2) or (i.ndim == 1 and len(shape) == 1):
-            counts = self.goal_count[i.reshape(-1)]
-            prefix = bool(np.all(counts[1:] <= counts[:-1]))
-        for t in range(self.goal_idx.shape[1]):
-            w_t = self.goal_w[i, t]  # one goal column at a time: no (..., n_goals) temporaries
-            if not np.any(w_t > 0):
-                break  # goals are stored strongest first, so the rest are padding
-            rows = int(np.count_nonzero(w_t)) if prefix else shape[0]
+        lead = (slice(None),) + (None,) * (j.ndim - 1)
+        for t in range(int(counts[0]) if counts.shape[0] else 0):
+            rows = int(np.count_nonzero(counts > t))
             sl = slice(0, rows)
-            g_t = self.goal_idx[i[sl], t] if prefix else self.goal_idx[i, t]
-            b_t = base[sl]
-            if dense is not None:
-                cov = dense[b_t + g_t * self.n_mentors]
-            else:
-                cov = self.coverage(b_t, g_t)
-            acc[sl] += w_t[sl] * cov
+            w_t = self.goal_w[i[sl], t][lead]
+            g_t = self.goal_idx[i[sl], t][lead]
+            j_t = j[sl]
+            cov = dense[j_t + g_t * self.n_mentors] if dense is not None else self.coverage(j_t, g_t)
+            acc[sl] += w_t * cov
             if self.model.kind == "reverse":
-                best[sl] = np.maximum(best[sl], np.where(w_t[sl] > 0, cov, 0.0))
+                best[sl] = np.maximum(best[sl], np.where(w_t > 0, cov, 0.0))
         return acc, best
 
     def _level_fit(self, i: IntArray, j: IntArray) -> FloatArray:

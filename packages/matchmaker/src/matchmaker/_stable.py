@@ -92,19 +92,26 @@ def stable(
     .. [3] D. G. McVitie and L. B. Wilson, "The stable marriage problem",
        *Communications of the ACM* 14(7), 486-490, 1971.
     .. [4] D. Gusfield and R. W. Irving, *The Stable Marriage Problem: Structure and
-       Algorithms*, MIT Press, 1989, section 1.6.
+       Algorithms*, MIT Press, 1989.
 
     Examples
     --------
-    Three mentees, two mentors with one and two places:
+    Three mentees; mentor 0 has two places, mentor 1 has one:
 
     >>> from matchmaker import stable
-    >>> mentee_prefs = [[0, 1], [0, 1], [0]]
-    >>> mentor_prefs = [[2, 0, 1], [1, 0]]
-    >>> stable(mentee_prefs, mentor_prefs, [1, 2]).pairs.tolist()
-    [[0, 1], [1, 1], [2, 0]]
-    >>> stable(mentee_prefs, mentor_prefs, [1, 2], proposing="mentor").pairs.tolist()
-    [[0, 1], [1, 1], [2, 0]]
+    >>> mentee_prefs = [[0, 1], [1, 0], [0, 1]]
+    >>> mentor_prefs = [[1, 0, 2], [0, 2, 1]]
+    >>> stable(mentee_prefs, mentor_prefs, [2, 1]).pairs.tolist()
+    [[0, 0], [1, 1], [2, 0]]
+    >>> stable(mentee_prefs, mentor_prefs, [2, 1], proposing="mentor").pairs.tolist()
+    [[0, 0], [1, 0], [2, 1]]
+
+    A 2-D array padded with ``-1`` gives the same answer without list conversion:
+
+    >>> import numpy as np
+    >>> padded = np.array([[0, 1], [1, 0], [0, -1]])
+    >>> stable(padded, mentor_prefs, [2, 1]).pairs.tolist()
+    [[0, 0], [1, 1], [2, 0]]
     """
     if proposing not in ("mentee", "mentor"):
         raise ValueError(f"proposing must be 'mentee' or 'mentor', got {proposing!r}")
@@ -113,7 +120,9 @@ def stable(
     cap = _capacity(mentor_capacity, n_mentors)
     a = parse_prefs(mentee_prefs, n_mentors, "mentee_prefs", "mentor")
     b = parse_prefs(mentor_prefs, n_mentees, "mentor_prefs", "mentee")
-    e2g = reverse_positions(a, b, name_a="mentee_prefs", name_b="mentor_prefs", what_a="mentor", what_b="mentee")
+    e2g = reverse_positions(
+        a, b, name_a="mentee_prefs", name_b="mentor_prefs", what_a="mentor", what_b="mentee"
+    )
     if proposing == "mentee":
         pairs, stats = _mentee_proposing(a, b, e2g, cap)
     else:
@@ -142,12 +151,18 @@ def _capacity(mentor_capacity: npt.ArrayLike, n_mentors: int) -> IntArray:
             f"mentor_capacity must have one entry per mentor ({n_mentors}, the length of mentor_prefs), "
             f"got shape {cap_in.shape}"
         )
-    if cap_in.size and not np.issubdtype(cap_in.dtype, np.integer):
-        if not (np.issubdtype(cap_in.dtype, np.floating) and np.all(np.mod(cap_in, 1) == 0)):
-            raise ValueError(f"mentor_capacity must hold integers, got dtype {cap_in.dtype}")
+    integral = np.issubdtype(cap_in.dtype, np.integer) or (
+        np.issubdtype(cap_in.dtype, np.floating) and bool(np.all(np.mod(cap_in, 1) == 0))
+    )
+    if cap_in.size and not integral:
+        raise ValueError(f"mentor_capacity must hold integers, got dtype {cap_in.dtype}")
+    if np.issubdtype(cap_in.dtype, np.floating):
+        cap_in = np.minimum(cap_in, 2.0**62)  # "unlimited" written as 1e18 must not wrap around
     cap = cap_in.astype(np.int64)
     if cap.size and int(cap.min()) < 0:
-        raise ValueError(f"mentor_capacity must be non-negative (mentor {int(np.argmin(cap))} has {int(cap.min())})")
+        raise ValueError(
+            f"mentor_capacity must be non-negative (mentor {int(np.argmin(cap))} has {int(cap.min())})"
+        )
     return cap
 
 
@@ -165,7 +180,9 @@ def _compress(lists: PrefLists, rows: IntArray, keep: npt.NDArray[np.bool_]) -> 
     return indptr
 
 
-def _mentee_proposing(a: PrefLists, b: PrefLists, e2g: IntArray, cap: IntArray) -> tuple[IntArray, dict[str, float]]:
+def _mentee_proposing(
+    a: PrefLists, b: PrefLists, e2g: IntArray, cap: IntArray
+) -> tuple[IntArray, dict[str, float]]:
     n_h = b.n
     len_h = b.lengths
     # "Slot keys": mentor-side entry g of mentor h becomes g + h, leaving one free value
@@ -182,6 +199,8 @@ def _mentee_proposing(a: PrefLists, b: PrefLists, e2g: IntArray, cap: IntArray) 
         indptr_e = _compress(a, a.rows(), keep)
         prop_key = e2g[keep] + a.indices[keep]  # slot key of each acceptable proposal, in mentee order
 
+    # A mentor never holds more than it lists, so huge ("unlimited") capacities cost nothing.
+    cap = np.minimum(cap, len_h)
     cap_ptr = np.zeros(n_h + 1, dtype=np.int64)
     np.cumsum(cap, out=cap_ptr[1:])
     slot = np.repeat(sentinel, cap)  # held proposals, ascending within each mentor
@@ -210,7 +229,16 @@ def _mentee_proposing(a: PrefLists, b: PrefLists, e2g: IntArray, cap: IntArray) 
         rejected = rejected[rejected >= 0]
         ptr[rejected] += 1
         active = rejected[ptr[rejected] < end[rejected]]
-    tail = _mentee_tail(active, ptr, end, prop_key, owner, mentee_of, slot, cap_ptr)
+    tail = _mentee_tail(
+        active=active,
+        ptr=ptr,
+        end=end,
+        prop_key=prop_key,
+        owner=owner,
+        mentee_of=mentee_of,
+        slot=slot,
+        cap_ptr=cap_ptr,
+    )
     is_real = mentee_of[slot] >= 0
     mentees = mentee_of[slot[is_real]]
     mentors_of_slot = np.repeat(np.arange(n_h, dtype=np.int64), cap)[is_real]
@@ -221,6 +249,7 @@ def _mentee_proposing(a: PrefLists, b: PrefLists, e2g: IntArray, cap: IntArray) 
 
 
 def _mentee_tail(
+    *,
     active: IntArray,
     ptr: IntArray,
     end: IntArray,
@@ -234,8 +263,8 @@ def _mentee_tail(
     if active.shape[0] == 0:
         return 0
     # memoryviews index like lists (no NumPy scalar boxing) and write through to the arrays.
-    ptr_v, end_v, key_v = memoryview(ptr), memoryview(end), memoryview(prop_key)
-    owner_v, mentee_v, cap_v, slot_v = memoryview(owner), memoryview(mentee_of), memoryview(cap_ptr), memoryview(slot)
+    ptr_v, end_v, key_v = ptr.data, end.data, prop_key.data
+    owner_v, mentee_v, cap_v, slot_v = owner.data, mentee_of.data, cap_ptr.data, slot.data
     free = active.tolist()
     proposals = 0
     while free:
@@ -262,7 +291,9 @@ def _mentee_tail(
     return proposals
 
 
-def _mentor_proposing(a: PrefLists, b: PrefLists, e2g: IntArray, cap: IntArray) -> tuple[IntArray, dict[str, float]]:
+def _mentor_proposing(
+    a: PrefLists, b: PrefLists, e2g: IntArray, cap: IntArray
+) -> tuple[IntArray, dict[str, float]]:
     n_e = a.n
     n_h = b.n
     # Mirror image of the mentee-proposing layout: mentee-side entry e of mentee m has
@@ -310,7 +341,17 @@ def _mentor_proposing(a: PrefLists, b: PrefLists, e2g: IntArray, cap: IntArray) 
         np.subtract.at(held, mentors, 1)
         mentors = np.unique(mentors)
         active = mentors[hptr[mentors] < hend[mentors]]
-    tail = _mentor_tail(active, hptr, hend, held, cap, offer_key, mentee_owner, mentor_of, held_key)
+    tail = _mentor_tail(
+        active=active,
+        hptr=hptr,
+        hend=hend,
+        held=held,
+        cap=cap,
+        offer_key=offer_key,
+        mentee_owner=mentee_owner,
+        mentor_of=mentor_of,
+        held_key=held_key,
+    )
     has = mentor_of[held_key] >= 0
     mentees_idx = np.flatnonzero(has)
     pairs = np.stack((mentees_idx, mentor_of[held_key[has]]), axis=1).astype(np.int64)
@@ -319,6 +360,7 @@ def _mentor_proposing(a: PrefLists, b: PrefLists, e2g: IntArray, cap: IntArray) 
 
 
 def _mentor_tail(
+    *,
     active: IntArray,
     hptr: IntArray,
     hend: IntArray,
@@ -332,12 +374,12 @@ def _mentor_tail(
     """Finish mentor-proposing deferred acceptance one offer at a time (in place)."""
     if active.shape[0] == 0:
         return 0
-    hptr_v, hend_v, held_v, cap_v = memoryview(hptr), memoryview(hend), memoryview(held), memoryview(cap)
+    hptr_v, hend_v, held_v, cap_v = hptr.data, hend.data, held.data, cap.data
     key_v, owner_v, mentor_v, best_v = (
-        memoryview(offer_key),
-        memoryview(mentee_owner),
-        memoryview(mentor_of),
-        memoryview(held_key),
+        offer_key.data,
+        mentee_owner.data,
+        mentor_of.data,
+        held_key.data,
     )
     queue = active.tolist()
     offers = 0

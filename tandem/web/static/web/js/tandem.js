@@ -4,7 +4,9 @@
  *  - the CSRF header on every htmx request (token from <meta name="csrf-token">, else the cookie);
  *  - the phone-width menu toggle;
  *  - data-confirm="Question?" on forms asks before submitting;
- *  - data-copy-target="#id" on a button copies that element's text to the clipboard.
+ *  - data-copy-target="#id" on a button copies that element's text to the clipboard;
+ *  - data-show-for="role" data-show-value="mentor" on an element shows it only while the radio
+ *    button named "role" of the same form with that value is checked (always shown without JS).
  */
 (function () {
   "use strict";
@@ -59,6 +61,25 @@
     var question = form.getAttribute && form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) {
       event.preventDefault();
+    }
+  });
+
+  function updateConditionalFields() {
+    document.querySelectorAll("[data-show-for]").forEach(function (element) {
+      var form = element.closest("form");
+      if (!form) {
+        return;
+      }
+      var name = element.getAttribute("data-show-for");
+      var checked = form.querySelector('input[name="' + name + '"]:checked');
+      element.hidden = !checked || checked.value !== element.getAttribute("data-show-value");
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", updateConditionalFields);
+  document.addEventListener("change", function (event) {
+    if (event.target.type === "radio") {
+      updateConditionalFields();
     }
   });
 
