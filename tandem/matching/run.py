@@ -17,7 +17,7 @@ import numpy.typing as npt
 from django.db import transaction
 from django.utils import timezone
 
-from tandem.matching.models import MatchRound, Proposal, RoundStatus, Solver
+from tandem.matching.models import MatchRound, Objective, Proposal, RoundStatus, Solver
 from tandem.matching.pool import Pool, build_pool
 from tandem.programs.models import Enrolment
 
@@ -75,11 +75,21 @@ def _rank_lists(scores: npt.NDArray[np.float64], length: int) -> list[list[int]]
     return ranked
 
 
+def _by_score_desc(rows: set[int], column: npt.NDArray[np.float64]) -> list[int]:
+    ordered = sorted(rows, key=lambda i: (-float(column[i]), i))
+    return [int(i) for i in ordered]
+
+
 def solve(
     pool: Pool, scores: npt.NDArray[np.float64], solver: str, objective: str, locked: list[tuple[int, int]]
 ) -> Solved:
     if solver == Solver.OPTIMAL:
-        result = matchmaker.assign(scores, np.asarray(pool.capacity), objective=objective, locked=locked)
+        result = matchmaker.assign(
+            scores,
+            np.asarray(pool.capacity),
+            objective="score" if objective == Objective.SCORE else "participation",
+            locked=locked,
+        )
         return Solved(result.pairs, None)
     if solver == Solver.STABLE:
         # Each side ranks the other by the program's score from its own point of view; the
@@ -89,9 +99,7 @@ def solve(
         for i, prefs in enumerate(mentee_prefs):
             for j in prefs:
                 listed_by[j].add(i)
-        mentor_prefs = [
-            sorted(listed, key=lambda i, j=j: -scores[i, j]) for j, listed in enumerate(listed_by)
-        ]
+        mentor_prefs = [_by_score_desc(listed, scores[:, j]) for j, listed in enumerate(listed_by)]
         result = matchmaker.stable(mentee_prefs, mentor_prefs, np.asarray(pool.capacity), proposing="mentee")
         return Solved(result.pairs, None)
     if solver == Solver.PEERS:
@@ -103,7 +111,39 @@ def solve(
         np.fill_diagonal(symmetric, -np.inf)
         result = matchmaker.pair_peers(symmetric)
         return Solved(result.pairs, None)
+    if solver == Solver.GROUPS:
+        program = pool.program
+        cohesion = _mentee_cohesion(pool)
+        result = matchmaker.form_groups(
+            scores,
+            cohesion,
+            np.asarray(pool.capacity),
+            min_size=program.group_min_size,
+            max_size=program.group_max_size,
+            # Each mentee has up to max_size - 1 companions: weigh cohesion so that, summed, it
+            # counts about as much as the mentee's own fit to the mentor.
+            cohesion_weight=1.0 / max(1, program.group_max_size - 1),
+            seed=program.pk,
+        )
+        # One mentor leads at most one group: the mentor's row is the group's index.
+        return Solved(result.pairs, result.pairs[:, 1].copy())
     raise ValueError(f"solver {solver!r} is not available here")
+
+
+def _mentee_cohesion(pool: Pool) -> npt.NDArray[np.float64]:
+    """How well mentees of one group fit each other: shared values and goals, overlapping hours."""
+    model = matchmaker.ScoreModel(
+        weights={"values": 5, "goals": 3, "timezone": 4, "language": 2},
+        kind="peer",
+        require_shared_language=False,
+        separate_reporting_lines=False,
+    )
+    peers = matchmaker.Scorer(model, pool.mentee_features, pool.mentee_features)
+    raw = peers.matrix()
+    raw = np.where(np.isfinite(raw), raw, 0.0)
+    cohesion = (raw + raw.T) / 2
+    np.fill_diagonal(cohesion, 0.0)
+    return cohesion
 
 
 def _metrics(pool: Pool, scores: npt.NDArray[np.float64], solved: Solved, solver: str) -> dict[str, object]:
@@ -211,7 +251,8 @@ def match_round_execute(
         progress(match_round, 80, "Explaining every pair")
         locked_set = set(locked)
         proposals = []
-        for i, j in solved.pairs.tolist():
+        group_of = solved.groups.tolist() if solved.groups is not None else [None] * len(solved.pairs)
+        for (i, j), group_index in zip(solved.pairs.tolist(), group_of, strict=True):
             score, rows, reasons = explanation_rows(scorer, pool.labels, i, j)
             proposals.append(
                 Proposal(
@@ -222,6 +263,7 @@ def match_round_execute(
                     breakdown=rows,
                     reasons=reasons,
                     locked=(i, j) in locked_set,
+                    group_index=group_index,
                 )
             )
         metrics = _metrics(pool, scores, solved, match_round.solver)
