@@ -16,7 +16,8 @@ from tandem.matching.services import (
     proposal_set_locked,
 )
 from tandem.mentorships.capacity import mentees_held
-from tandem.mentorships.models import Mentorship, MentorshipStatus
+from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
+from tandem.mentorships.services import mentorship_start
 from tandem.organisations.models import Membership, Organisation
 from tandem.people.models import CareerLevel, Department, Skill, WorkValue
 from tandem.people.services import ProfileChanges, profile_update
@@ -124,7 +125,7 @@ def test_round_create_refuses_solver_the_kind_cannot_use(org, program_admin):
 
 
 def test_round_publish_creates_mentorships_and_uses_capacity(pool, program_admin):
-    program, mentors, mentees = pool
+    program, mentors, _mentees = pool
     match_round = _run(program, program_admin)
     # when
     created = match_round_publish(match_round=match_round, by=program_admin)
@@ -164,7 +165,7 @@ def test_round_rerun_keeps_locks_and_block_excludes_pair(pool, program_admin):
 
 
 def test_round_remove_unlocked_only(pool, program_admin):
-    program, _, mentees = pool
+    program, _, _mentees = pool
     match_round = _run(program, program_admin)
     proposal = match_round.proposals.first()
     proposal_set_locked(proposal=proposal, by=program_admin, locked=True)
@@ -188,7 +189,7 @@ def test_round_same_reporting_line_is_never_proposed(org, program_admin):
 
 
 def test_round_stable_solver_gives_stable_draft(pool, program_admin):
-    program, mentors, mentees = pool
+    program, _mentors, _mentees = pool
     match_round = _run(program, program_admin, solver="stable")
     assert match_round.status == RoundStatus.DRAFT, match_round.error
     assert len(_pairs(match_round)) == 2
@@ -250,11 +251,8 @@ def test_round_groups_respect_size_bounds(org, program_admin):
 
 def test_round_publish_rechecks_capacity_taken_meanwhile(pool, program_admin):
     # given: a draft proposing the python mentor, who then fills their only place another way
-    program, mentors, mentees = pool
+    program, mentors, _mentees = pool
     match_round = _run(program, program_admin)
-    from tandem.mentorships.models import MentorshipOrigin
-    from tandem.mentorships.services import mentorship_start
-
     newcomer = enrolment_create(
         program=program, membership=_person(org=program.organisation, name="Late", level=2), role="mentee"
     )
