@@ -31,6 +31,7 @@ from tandem.people.models import (
     Skill,
     WorkValue,
 )
+from tandem.programs.demo import demo_programs
 
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 (public on purpose: printed by `make run`, in the README)
 DEFAULT_SEED = 2024
@@ -76,7 +77,8 @@ def demo_load(*, seed: int = DEFAULT_SEED, people: int = DEFAULT_PEOPLE) -> Demo
     with transaction.atomic():
         organisation = organisation_create(name=data.ORGANISATION_NAME, slug=data.ORGANISATION_SLUG)
         memberships = demo_people(organisation=organisation, rng=demo_rng(seed, "people"), count=people)
-        # Later parts (programs, mentorships, …) go here, each with its own demo_rng(seed, part).
+        # Later parts go here, each with its own demo_rng(seed, part) so earlier parts never change.
+        demo_programs(organisation=organisation, rng=demo_rng(seed, "programs"))
     return DemoResult(organisation=organisation, created=True, people=len(memberships))
 
 
