@@ -46,7 +46,8 @@ def org_view(
             org_request: OrgRequest = request  # type: ignore[assignment]
             org_request.membership = membership
             org_request.organisation = membership.organisation
-            request.session[CURRENT_ORG_SESSION_KEY] = org_slug
+            if request.session.get(CURRENT_ORG_SESSION_KEY) != org_slug:  # avoid a session write per request
+                request.session[CURRENT_ORG_SESSION_KEY] = org_slug
             return view(org_request, *args, **kwargs)
 
         return wrapped

@@ -342,6 +342,7 @@ class ProfileForm(forms.Form):
             career_level_id=data["career_level"],
             clear_career_level=data["career_level"] is None,
             years_experience=data["years_experience"],
+            clear_years_experience=data["years_experience"] is None,
             industry=data["industry"],
             location=data["location"],
             time_zone=data["time_zone"],

@@ -137,6 +137,7 @@ class ProfileChanges:
     career_level_id: int | None = None
     clear_career_level: bool = False
     years_experience: int | None = None
+    clear_years_experience: bool = False
     industry: str | None = None
     location: str | None = None
     time_zone: str | None = None
@@ -204,7 +205,9 @@ def profile_update(*, profile: Profile, changes: ProfileChanges) -> Profile:
         user = profile.membership.user
         user.full_name = changes.full_name.strip()
         user.save(update_fields=["full_name"])
-    if changes.years_experience is not None:
+    if changes.clear_years_experience:
+        profile.years_experience = None
+    elif changes.years_experience is not None:
         if not 0 <= changes.years_experience <= 70:
             raise ProfileInvalid("Years of experience must be between 0 and 70.", field="years_experience")
         profile.years_experience = changes.years_experience

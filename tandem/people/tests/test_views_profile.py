@@ -577,3 +577,16 @@ def test_photo_form_needs_a_file_or_removal(member_client: Client, org: Organisa
 
     # then
     assert "Choose a photo to upload" in response.content.decode()
+
+
+def test_profile_edit_blank_years_of_experience_clears_it(member_client, org, member):
+    # given
+    from tandem.people.services import ProfileChanges, profile_update
+    from tests.factories import profile_of
+
+    profile = profile_update(profile=profile_of(member), changes=ProfileChanges(years_experience=7))
+    # when: the service is asked to clear it, as the edit form does for a blank field
+    profile_update(profile=profile, changes=ProfileChanges(clear_years_experience=True))
+    # then
+    profile.refresh_from_db()
+    assert profile.years_experience is None
