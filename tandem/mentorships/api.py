@@ -14,9 +14,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from tandem.matching.selectors import Recommendation, recommended_mentors
+from tandem.matching.selectors import Recommendation, pair_candidate, recommended_mentors
 from tandem.mentorships.errors import RequestInvalid
-from tandem.mentorships.models import Mentorship, MentorshipRequest
+from tandem.mentorships.models import Mentorship, MentorshipRequest, RequestStatus
 from tandem.mentorships.schemas import (
     DeclineIn,
     MentorshipOut,
@@ -163,7 +163,20 @@ def request_received_list(
 )
 def request_accept(request: HttpRequest, org_slug: str, request_id: ObjectId) -> MentorshipRequest:
     caller = org_membership(request, org_slug)
-    mentorship_request_accept(request=_request(caller, request_id), by=caller)
+    answered = _request(caller, request_id)
+    # Score the pair before it leaves the pool, so the mentorship keeps why they fit; only
+    # for the mentor (anyone else is refused by the service, no need to score for them).
+    fit = (
+        pair_candidate(mentee=answered.mentee, mentor=answered.mentor)
+        if answered.mentor.membership_id == caller.pk and answered.status == RequestStatus.PENDING
+        else None
+    )
+    mentorship_request_accept(
+        request=answered,
+        by=caller,
+        score=fit.score if fit else None,
+        explanation=fit.breakdown if fit else None,
+    )
     return _request(caller, request_id)
 
 

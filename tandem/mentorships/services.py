@@ -134,35 +134,45 @@ def _pending_for_update(request: MentorshipRequest) -> MentorshipRequest:
 
 
 @transaction.atomic
-def mentorship_request_accept(*, request: MentorshipRequest, by: Membership) -> Mentorship:
+def mentorship_request_accept(
+    *,
+    request: MentorshipRequest,
+    by: Membership,
+    score: float | None = None,
+    explanation: list[dict[str, object]] | None = None,
+) -> Mentorship:
     """The mentor says yes: the mentorship starts, the mentee's other requests are invalidated,
-    and if the mentor is now full, so are the requests waiting on them."""
+    and if the mentor is now full, so are the requests waiting on them.
+
+    `score` and `explanation` (the pair scored as rounds score it, see
+    `tandem.matching.selectors.pair_candidate`) are kept on the mentorship, so both sides can
+    later see why they fit.
+    """
     if request.mentor.membership_id != by.pk:
         raise RequestNotAllowed("Only the requested mentor can accept.")
     # Lock order: enrolments by pk, then the request — the same order every writer uses.
     locked = _lock_enrolments(request.mentee_id, request.mentor_id)
     mentee, mentor = locked[request.mentee_id], locked[request.mentor_id]
     request = _pending_for_update(request)
+    # Every path that matches someone invalidates their open requests (see mentorship_start), so
+    # this only guards against a race; the error rolls back and the request stays pending.
     if mentee_is_matched(mentee=mentee):
-        _invalidate(MentorshipRequest.objects.filter(pk=request.pk), "The mentee was matched elsewhere.")
         raise AlreadyMatched("This mentee already has a mentor in this program.")
-    held = mentees_held(mentor=mentor)
-    if held >= mentor.capacity:
+    if mentees_held(mentor=mentor) >= mentor.capacity:
         raise MentorAtCapacity("You have no place left in this program. Raise your capacity or decline.")
-    mentorship = mentorship_start(
-        mentor=mentor, mentees=[mentee], origin=MentorshipOrigin.REQUEST, needs_consent=False
-    )
-    now = timezone.now()
     request.status = RequestStatus.ACCEPTED
-    request.responded_at = now
-    request.mentorship = mentorship
-    request.save(update_fields=["status", "responded_at", "mentorship"])
-    _invalidate(
-        MentorshipRequest.objects.filter(mentee=mentee).exclude(pk=request.pk),
-        "The mentee was matched elsewhere.",
+    request.responded_at = timezone.now()
+    request.save(update_fields=["status", "responded_at"])
+    mentorship = mentorship_start(
+        mentor=mentor,
+        mentees=[mentee],
+        origin=MentorshipOrigin.REQUEST,
+        needs_consent=False,
+        score=score,
+        explanation=explanation,
     )
-    if held + 1 >= mentor.capacity:
-        _invalidate(MentorshipRequest.objects.filter(mentor=mentor), "The mentor reached capacity.")
+    request.mentorship = mentorship
+    request.save(update_fields=["mentorship"])
     return mentorship
 
 
@@ -254,4 +264,20 @@ def mentorship_start(
         for m in mentees
     ]
     MentorshipMember.objects.bulk_create(members)
+    _invalidate_settled_requests(program_id=first.program_id, mentees=mentees, mentor=mentor)
     return mentorship
+
+
+def _invalidate_settled_requests(
+    *, program_id: int, mentees: list[Enrolment], mentor: Enrolment | None
+) -> None:
+    """Requests that can no longer succeed: the new mentees' (they are matched now) and, when the
+    mentor just became full, every request still waiting on them."""
+    _invalidate(
+        MentorshipRequest.objects.filter(
+            program_id=program_id, mentee__membership_id__in=[m.membership_id for m in mentees]
+        ),
+        "The mentee was matched elsewhere.",
+    )
+    if mentor is not None and mentees_held(mentor=mentor) >= mentor.capacity:
+        _invalidate(MentorshipRequest.objects.filter(mentor=mentor), "The mentor reached capacity.")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -49,6 +48,7 @@ from tandem.programs.selectors import enrolment_get, enrolment_of, program_get
 
 REQUESTS_SHOWN = 50
 RECOMMENDATIONS_SHOWN = 10
+MENTORSHIPS_PAGE_SIZE = 24
 
 
 def _program(request: OrgRequest, program_id: int) -> Program:
@@ -259,7 +259,7 @@ def request_withdraw(request: OrgRequest, request_id: int) -> HttpResponse:
 @org_view()
 def mentorship_index(request: OrgRequest) -> HttpResponse:
     mentorships = mentorship_list(organisation=request.organisation, membership=request.membership)
-    page = Paginator(mentorships, settings.DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(mentorships, MENTORSHIPS_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(m, *_sides(m, request.membership.pk)) for m in page.object_list]
     return render(request, "mentorships/list.html", {"page": page, "rows": rows})
 

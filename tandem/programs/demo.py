@@ -7,10 +7,14 @@ Everything goes through the real services, so the demo is also a smoke test of t
 from __future__ import annotations
 
 import random
+from datetime import timedelta
+
+from django.utils import timezone
 
 from tandem.matching.models import RoundStatus
 from tandem.matching.run import match_round_execute
 from tandem.matching.services import match_round_create, match_round_publish
+from tandem.mentorships.models import MentorshipRequest
 from tandem.mentorships.services import (
     mentorship_request_accept,
     mentorship_request_create,
@@ -50,6 +54,26 @@ def _enrol(program: Program, people: list[Membership], role: str, rng: random.Ra
         )
         for m in people
     ]
+
+
+def _spread_request_times(program: Program, rng: random.Random) -> None:
+    """Requests made over the last weeks and answered within hours or days, so response
+    times in the demo look like real ones (the services stamp them all "now")."""
+    now = timezone.now()
+    for request in MentorshipRequest.objects.filter(program=program).order_by("pk"):
+        # Pending ones are recent, so none is past its expiry date.
+        days = rng.randint(2, 20) if request.responded_at else rng.randint(1, 6)
+        created = now - timedelta(days=days, hours=rng.randint(0, 23))
+        responded = (
+            created + timedelta(hours=rng.choice([3, 8, 20, 30, 52])) if request.responded_at else None
+        )
+        MentorshipRequest.objects.filter(pk=request.pk).update(
+            created_at=created,
+            responded_at=responded,
+            expires_at=created + timedelta(days=program.request_expiry_days)
+            if not responded
+            else request.expires_at,
+        )
 
 
 def demo_programs(*, organisation: Organisation, rng: random.Random) -> list[Program]:
@@ -141,6 +165,8 @@ def demo_programs(*, organisation: Organisation, rng: random.Random) -> list[Pro
             mentorship_request_decline(
                 request=request, by=mentor.membership, reason=rng.choice(DECLINE_REASONS)
             )
+
+    _spread_request_times(engineering, rng)
 
     # 3. Reverse mentoring: in matching, with a draft round waiting for the admin's review.
     reverse = _walk(

@@ -22,6 +22,7 @@ LOGIN = "/accounts/login/"
 def _clean_counters(settings: Any) -> None:
     settings.LOGIN_FAILURE_LIMIT = 3
     settings.LOGIN_FAILURE_WINDOW_SECONDS = 600
+    settings.LOGIN_FAILURE_ADDRESS_LIMIT = 12
     cache.clear()
 
 

@@ -410,6 +410,21 @@ def test_request_accept_starts_the_mentorship(program: Program, org: Organisatio
     assert elsewhere.status == RequestStatus.INVALIDATED
 
 
+def test_request_accept_keeps_why_the_pair_fits(program: Program, org: Organisation) -> None:
+    # given a mentee and the mentor they chose from the recommendations
+    me, them = mentee(program), mentor(program, expertise=4)
+    recommended = api_client(me.membership).get(_url(org, f"/programs/{program.pk}/recommended-mentors"))
+    request = _ask(me, them)
+    # when
+    api_client(them.membership).post(_url(org, f"/requests/{request.pk}/accept"))
+    mine = api_client(me.membership).get(_url(org, "/mentorships"))
+    # then both see the score and the reasons the mentee saw when choosing
+    fit = mine.json()["items"][0]
+    assert fit["score"] == pytest.approx(recommended.json()[0]["score"])
+    assert fit["reasons"] == recommended.json()[0]["reasons"]
+    assert fit["explanation"] == recommended.json()[0]["breakdown"]
+
+
 @pytest.mark.parametrize(("who", "http"), [("mentee", 403), ("stranger", 404), ("admin", 404)])
 def test_request_accept_by_anyone_but_the_mentor_changes_nothing(
     program: Program, org: Organisation, program_admin: Membership, who: str, http: int
@@ -428,11 +443,13 @@ def test_request_accept_by_anyone_but_the_mentor_changes_nothing(
 
 def test_request_accept_when_the_mentor_is_full_changes_nothing(program: Program, org: Organisation) -> None:
     # given a request to a mentor who filled their only place meanwhile
-    them = mentor(program, capacity=1)
+    them = mentor(program, capacity=2)
     request = _ask(mentee(program), them)
     mentorship_start(
         mentor=them, mentees=[mentee(program)], origin=MentorshipOrigin.ADMIN, needs_consent=False
     )
+    # ...and then lowered their capacity to the one mentee they have (the request stays pending)
+    Enrolment.objects.filter(pk=them.pk).update(capacity=1)
     before = _request_state()
     # when
     response = api_client(them.membership).post(_url(org, f"/requests/{request.pk}/accept"))

@@ -17,7 +17,7 @@ from tests.factories import make_member
 pytestmark = pytest.mark.postgres
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_request_accept_concurrent_never_exceeds_capacity(org, program_admin):
     if connection.vendor != "postgresql":
         pytest.skip("row locks are a PostgreSQL feature; SQLite serialises writers instead")
@@ -26,7 +26,9 @@ def test_request_accept_concurrent_never_exceeds_capacity(org, program_admin):
         program=program_create(
             organisation=org,
             by=program_admin,
-            settings=ProgramSettings(name="Rush", matching_mode="self_service", max_open_requests_per_mentee=1),
+            settings=ProgramSettings(
+                name="Rush", matching_mode="self_service", max_open_requests_per_mentee=1
+            ),
         ),
         to_status="open",
         by=program_admin,

@@ -26,7 +26,9 @@ def program(org: Organisation, program_admin: Membership) -> Program:
     created = program_create(
         organisation=org,
         by=program_admin,
-        settings=ProgramSettings(name="Self-service", matching_mode="self_service", max_open_requests_per_mentee=2),
+        settings=ProgramSettings(
+            name="Self-service", matching_mode="self_service", max_open_requests_per_mentee=2
+        ),
     )
     return program_transition(program=created, to_status="open", by=program_admin)
 
@@ -113,7 +115,9 @@ def test_request_decline_needs_reason_and_only_the_mentor(program):
         mentorship_request_decline(request=request, by=mentee.membership, reason="no")
     with pytest.raises(RequestInvalid):
         mentorship_request_decline(request=request, by=mentor.membership, reason=" ")
-    declined = mentorship_request_decline(request=request, by=mentor.membership, reason="No time this quarter")
+    declined = mentorship_request_decline(
+        request=request, by=mentor.membership, reason="No time this quarter"
+    )
     assert declined.status == RequestStatus.DECLINED
     with pytest.raises(RequestInvalid):
         mentorship_request_accept(request=declined, by=mentor.membership)
@@ -141,3 +145,23 @@ def test_request_accept_matched_mentee_is_refused(program):
     with pytest.raises(AlreadyMatched):
         _ask(mentee, _mentor(program))
     assert mentees_held(mentor=m2) == 0
+
+
+def test_mentorship_start_invalidates_requests_that_can_no_longer_succeed(program):
+    # given: a mentor with one place and two requests waiting, and a mentee asking elsewhere too
+    from tandem.mentorships.models import MentorshipOrigin
+    from tandem.mentorships.services import mentorship_start
+
+    mentor = _mentor(program, capacity=1)
+    first, second = _mentee(program), _mentee(program)
+    waiting = _ask(second, mentor)
+    elsewhere = _ask(first, _mentor(program))
+    # when: an admin matches the first mentee with that mentor
+    mentorship_start(mentor=mentor, mentees=[first], origin=MentorshipOrigin.ADMIN, needs_consent=False)
+    # then: the full mentor's waiting request and the matched mentee's other request are closed
+    waiting.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert waiting.status == RequestStatus.INVALIDATED
+    assert "capacity" in waiting.invalidated_reason
+    assert elsewhere.status == RequestStatus.INVALIDATED
+    assert "matched elsewhere" in elsewhere.invalidated_reason
