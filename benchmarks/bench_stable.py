@@ -328,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke test, < 20 s)")
     args = parser.parse_args(argv)
     if args.quick:
-        rows = g1(2_000, 500, quick=True) + g2(10_000, 2_500, quick=True) + g7(100, [0, 5], quick=True)
+        rows = g1(1_000, 250, quick=True) + g2(10_000, 2_500, quick=True) + g7(100, [0, 5], quick=True)
     else:
         # Seeds 1 and 0 at n = 1,000: the first has a stable matching, the second none.
         rows = (

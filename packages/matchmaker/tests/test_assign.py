@@ -16,7 +16,7 @@ from scipy.optimize import linprog
 
 
 def _allowed(scores: np.ndarray) -> np.ndarray:
-    return np.isfinite(scores)
+    return np.asarray(np.isfinite(scores))
 
 
 def brute_force(scores: np.ndarray, cap: np.ndarray, objective: str) -> tuple[int, float]:

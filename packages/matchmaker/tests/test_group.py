@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pytest
@@ -101,7 +102,12 @@ def test_form_groups_zero_weight_equals_exact_fit_assignment() -> None:
     ],
 )
 def test_form_groups_bad_input_raises_naming_argument(kwargs, match) -> None:
-    args = {"fit": np.ones((3, 2)), "cohesion": np.zeros((3, 3)), "min_size": 1, "max_size": 3}
+    args: dict[str, Any] = {
+        "fit": np.ones((3, 2)),
+        "cohesion": np.zeros((3, 3)),
+        "min_size": 1,
+        "max_size": 3,
+    }
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         form_groups(**args)

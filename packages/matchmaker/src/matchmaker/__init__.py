@@ -6,19 +6,34 @@ score model. Plain arrays in, plain arrays out; this package never imports Djang
 """
 
 from matchmaker._assign import assign, top_k_candidates
+
+# --- scoring / explanation / candidates (owned by _scoring.py, _candidates.py) ---
+# (imports for the score model are added here)
+from matchmaker._candidates import candidates
+from matchmaker._features import (
+    FORMATS,
+    Labels,
+    PeopleFeatures,
+    SkillTextMatcher,
+    people_features,
+    working_hours_mask,
+)
 from matchmaker._greedy import greedy_assign
 from matchmaker._group import form_groups
 from matchmaker._peer import pair_peers
 from matchmaker._rematch import RematchResult, rematch
 from matchmaker._result import MatchResult
 from matchmaker._roommates import stable_roommates
+from matchmaker._scoring import (
+    CRITERIA,
+    DEFAULT_WEIGHTS,
+    Contribution,
+    Explanation,
+    ScoreModel,
+    Scorer,
+    explain,
+)
 from matchmaker._stable import stable
-
-# --- scoring / explanation / candidates (owned by _scoring.py, _candidates.py) ---
-# (imports for the score model are added here)
-from matchmaker._candidates import candidates
-from matchmaker._features import FORMATS, Labels, PeopleFeatures, SkillTextMatcher, people_features, working_hours_mask
-from matchmaker._scoring import CRITERIA, DEFAULT_WEIGHTS, Contribution, Explanation, ScoreModel, Scorer, explain
 from matchmaker._synthetic import synthetic_labels, synthetic_people, synthetic_pool
 
 __all__ = [
@@ -28,25 +43,25 @@ __all__ = [
     "Contribution",
     "Explanation",
     "Labels",
+    "MatchResult",
     "PeopleFeatures",
+    "RematchResult",
     "ScoreModel",
     "Scorer",
     "SkillTextMatcher",
+    "assign",
     "candidates",
     "explain",
-    "people_features",
-    "synthetic_labels",
-    "synthetic_people",
-    "synthetic_pool",
-    "working_hours_mask",
-    "MatchResult",
-    "RematchResult",
-    "assign",
     "form_groups",
     "greedy_assign",
     "pair_peers",
+    "people_features",
     "rematch",
     "stable",
     "stable_roommates",
+    "synthetic_labels",
+    "synthetic_people",
+    "synthetic_pool",
     "top_k_candidates",
+    "working_hours_mask",
 ]

@@ -33,7 +33,7 @@ _TZ_REACH = 8  # +-4 h (in half hours): a standard 8-hour day still overlaps >= 
 _LEVEL_WINDOWS = 3  # at most this many partner levels are probed per list
 _FACET_VALUES = 3  # the first three work values (and their pairs) of each person are indexed
 # partner-level windows per list, by family (more windows: better level coverage, more searches)
-_WINDOWS = {"goal_pair": 1, "goal_value": 1, "goal": 3, "value": 1, "near": 3}
+_WINDOWS = {"goal_pair": 1, "goal": 3, "value": 1, "near": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,17 +49,24 @@ class _Side:
     primary: IntArray
 
 
-def _side(people: PeopleFeatures, use_level: bool, use_tz: bool) -> _Side:
+def _side(people: PeopleFeatures, *, use_level: bool, use_tz: bool, use_language: bool) -> _Side:
     level = np.maximum(people.level.astype(np.int64), -1) + 1
     tz = np.clip((people.utc_offset.astype(np.int64) + 720) // 30, 0, _N_TZ - 1)
+    if use_language:
+        languages, n_languages = people.languages, people.n_languages
+        primary = people.primary_language.astype(np.int64)
+    else:
+        # no shared-language rule: one block with everybody (unknown languages included)
+        languages, n_languages = np.ones((people.n, 1), dtype=np.uint64), 1
+        primary = np.zeros(people.n, dtype=np.int64)
     return _Side(
         level=level if use_level else np.zeros_like(level),
         tz=tz if use_tz else np.zeros_like(tz),
         values=people.values,
         n_values=people.n_values,
-        languages=people.languages,
-        n_languages=people.n_languages,
-        primary=people.primary_language.astype(np.int64),
+        languages=languages,
+        n_languages=n_languages,
+        primary=primary,
     )
 
 
@@ -92,7 +99,9 @@ class _Index:
         return self.n_value_keys - 1
 
     def segment(self, block: npt.ArrayLike, goal: npt.ArrayLike, value: npt.ArrayLike) -> IntArray:
-        return (np.asarray(block) * self.n_goal_keys + goal) * self.n_value_keys + np.asarray(value)
+        return np.asarray(
+            (np.asarray(block) * self.n_goal_keys + goal) * self.n_value_keys + np.asarray(value), np.int64
+        )
 
     def bounds(self, seg: IntArray) -> tuple[IntArray, IntArray]:
         """Entry range of each segment (empty when it does not exist)."""
@@ -129,6 +138,7 @@ def _build_index(
     e_x: IntArray,
     e_g: IntArray,
     e_strength: FloatArray,
+    *,
     n_sk: int,
     use_values: bool,
     cross: bool,
@@ -136,8 +146,8 @@ def _build_index(
 ) -> _Index:
     """Index the people of ``side`` by their (person, goal skill, strength) entries.
 
-    Lists: per goal skill, per work value (goal "any"), everyone (both "any"), and with
-    ``cross`` also per (goal skill, work value).
+    Lists: per goal skill, per work value and value pair (goal "any"), everyone (both
+    "any"), and with ``cross`` also per (goal skill, value pair).
     """
     n_x = side.level.shape[0]
     n_val = side.n_values
@@ -147,7 +157,7 @@ def _build_index(
     if use_values:
         # facets: each held value, and each pair of held values (a pair list holds the
         # people sharing two of the prober's values: Dice 2/3 and up for 3-value sets)
-        firsts, first_ok = _first_values(side, np.arange(n_x), True, count=_FACET_VALUES)
+        firsts, first_ok = _first_values(side, np.arange(n_x), use_values=True, count=_FACET_VALUES)
         for c in range(_FACET_VALUES):
             ok = first_ok[:, c]
             v_x_parts.append(np.flatnonzero(ok))
@@ -158,7 +168,10 @@ def _build_index(
                 v_v_parts.append(_pair_key(n_val, firsts[ok2, c], firsts[ok2, d]))
     v_x, v_v = np.concatenate(v_x_parts), np.concatenate(v_v_parts)
     if cross:
-        ent, val = _expand(e_x, n_x, v_x, v_v)  # every goal entry x (its values + "any")
+        # every goal entry x (its value pairs + "any"); single values are not crossed:
+        # their lists only duplicated what the pair and goal lists find
+        paired = v_v >= n_val
+        ent, val = _expand(e_x, n_x, v_x[paired], v_v[paired])
         x, g, st = e_x[ent], e_g[ent], e_strength[ent]
     else:
         x, g, st, val = e_x, e_g, e_strength, np.full(e_x.shape[0], any_v)
@@ -208,7 +221,9 @@ def _blocks(index: _Index, prober: _Side) -> tuple[IntArray, IntArray]:
     n = prober.primary.shape[0]
     widest = np.full(n, -1, dtype=np.int64)
     best = np.full(n, -1, dtype=np.int64)
-    for lang, rows in enumerate(_bit_rows(prober.languages, min(prober.n_languages, index.block_of_lang.shape[0]))):
+    for lang, rows in enumerate(
+        _bit_rows(prober.languages, min(prober.n_languages, index.block_of_lang.shape[0]))
+    ):
         blk = index.block_of_lang[lang]
         if rows.shape[0] == 0 or blk < 0:
             continue
@@ -236,6 +251,7 @@ def _family(
     seg: IntArray,
     valid: BoolArray,
     gfac: FloatArray,
+    *,
     budget: int,
     lvl_lo: IntArray,
     lvl_hi: IntArray,
@@ -243,14 +259,15 @@ def _family(
     rng: np.random.Generator,
     n_windows: int = _LEVEL_WINDOWS,
 ) -> tuple[IntArray, FloatArray]:
-    """Up to ``budget`` probes per row from its (list, partner level) windows.
+    """``budget`` probes per row, spread round-robin over its (list, partner level) windows.
 
-    A window is the run of a list's entries at one partner level with a UTC offset
-    within reach of the prober's. The budget is water-filled over the windows: small
-    windows are read whole, large ones give a random contiguous part (which spreads
-    probers over equivalent people, so popular mentors are not probed by everyone).
-    Returns the people found (``-1`` = empty slot) and, per slot, ``strength * gfac``
-    (the goal part of the proxy).
+    A window's target cell is the run of a list's entries at one partner level with a
+    UTC offset within reach of the prober's. A cell larger than the window gives a
+    random part of itself (spreading probers over equivalent people, so popular mentors
+    are not probed by everyone); a smaller one is read whole and the window widens into
+    the list's neighbouring entries (next time zones and levels: near misses). Returns
+    the people found (``-1`` = empty slot) and, per slot, ``strength * gfac`` (the goal
+    part of the proxy).
     """
     b, n_lists = seg.shape
     if budget <= 0 or n_lists == 0:
@@ -267,57 +284,39 @@ def _family(
     seg = np.repeat(seg, n_windows, axis=1)
     gfac = np.repeat(gfac, n_windows, axis=1)
     lv = np.tile(lv, (1, n_lists))
-    base = (np.where(valid, seg, 0) * index.n_levels + lv) * _N_TZ
+    front = np.argsort(~valid, axis=1, kind="stable")  # valid windows first
+    seg, gfac, lv = (np.take_along_axis(a, front, axis=1) for a in (seg, gfac, lv))
+    n_valid = valid.sum(axis=1)
+    nv = np.maximum(n_valid, 1)[:, None]
+    slots = np.arange(budget)[None, :]
+    t = slots % nv  # window of each slot
+    r = slots // nv  # offset of the slot inside its window
+    width = -(-budget // nv)
+    seg = np.where(np.arange(seg.shape[1])[None, :] < n_valid[:, None], seg, 0)
+    lo_seg, hi_seg = index.bounds(seg)
+    base = (seg * index.n_levels + lv) * _N_TZ
     lo_tz = np.maximum(tz - _TZ_REACH, 0)[:, None]
     hi_tz = np.minimum(tz + _TZ_REACH, _N_TZ - 1)[:, None]
     # integer keys: "right of x" is "left of x + 1", so both ends take one sorted search
     ends = _search(index.keys, np.stack([base + lo_tz, base + hi_tz + 1]), "left")
-    cell_lo = ends[0]
-    size = np.where(valid, ends[1] - ends[0], 0)
-    # water-filling: the largest cap c with sum(min(size, c)) <= budget (binary search)
-    lo_c = np.zeros(b, dtype=np.int64)
-    hi_c = np.full(b, budget + 1, dtype=np.int64)
-    while np.any(hi_c - lo_c > 1):
-        mid = (lo_c + hi_c) // 2
-        fits = np.minimum(size, mid[:, None]).sum(axis=1) <= budget
-        lo_c = np.where(fits, mid, lo_c)
-        hi_c = np.where(fits, hi_c, mid)
-    alloc = np.minimum(size, lo_c[:, None])
-    # the budget left after the cap goes one slot each to the first still-unfilled windows
-    spare = budget - alloc.sum(axis=1)
-    more = size > alloc
-    alloc += more & (np.cumsum(more, axis=1) <= spare[:, None])
-    start = cell_lo + (rng.random(size.shape) * (size - alloc + 1)).astype(np.int64)
-    # when every window is read whole, the rest of the budget widens them around their
-    # cell into the same list's neighbours (next time zones and levels): near misses
-    spare = budget - alloc.sum(axis=1)
-    n_valid = valid.sum(axis=1)
-    if np.any((spare > 0) & (n_valid > 0)):
-        nv = np.maximum(n_valid, 1)
-        rank = np.cumsum(valid, axis=1) - 1
-        extra = np.where(valid, spare[:, None] // nv[:, None] + (rank < (spare % nv)[:, None]), 0)
-        lo_seg, hi_seg = index.bounds(np.where(valid, seg, 0))
-        room = np.where(valid, hi_seg - lo_seg, 0)
-        extra = np.minimum(extra, room - alloc)
-        start = np.clip(start - extra // 2, lo_seg, np.maximum(lo_seg, hi_seg - alloc - extra))
-        alloc = alloc + extra
-    # lay the allocated slots out row by row
-    flat_alloc = alloc.ravel()
-    win = np.repeat(np.arange(flat_alloc.shape[0]), flat_alloc)
-    row = win // alloc.shape[1]
-    first = np.cumsum(flat_alloc) - flat_alloc
-    offset = np.arange(win.shape[0]) - first[win]
-    row_first = np.searchsorted(row, np.arange(b))
-    slot = np.arange(win.shape[0]) - row_first[row]
-    pos = start.ravel()[win] + offset
-    got = np.full((b, budget), -1, dtype=np.int64)
-    gp = np.zeros((b, budget))
-    got[row, slot] = index.people[pos]
-    gp[row, slot] = index.strength[pos] * gfac.ravel()[win]
-    return got, gp
+    cell_lo, cell_hi = ends[0], ends[1]
+    size = cell_hi - cell_lo
+    start = np.where(
+        size >= width,
+        cell_lo + (rng.random(seg.shape) * (size - width + 1)).astype(np.int64),
+        (cell_lo + cell_hi) // 2 - width // 2,
+    )
+    start = np.clip(start, lo_seg, np.maximum(lo_seg, hi_seg - width))
+    pos = np.take_along_axis(start, t, axis=1) + r
+    ok = (n_valid[:, None] > 0) & (pos < np.take_along_axis(hi_seg, t, axis=1))
+    pos = np.minimum(pos, max(index.people.shape[0] - 1, 0))
+    got = np.where(ok, index.people[pos], -1)
+    return got, np.where(ok, index.strength[pos] * np.take_along_axis(gfac, t, axis=1), 0.0)
 
 
-def _first_values(prober: _Side, rows: IntArray, use_values: bool, count: int = 3) -> tuple[IntArray, BoolArray]:
+def _first_values(
+    prober: _Side, rows: IntArray, *, use_values: bool, count: int = 3
+) -> tuple[IntArray, BoolArray]:
     """The first ``count`` work values of each prober (``n_values`` = none)."""
     b = rows.shape[0]
     any_v = prober.n_values
@@ -337,6 +336,7 @@ def _probe(
     index: _Index,
     prober: _Side,
     rows: IntArray,
+    *,
     goals: IntArray,
     goal_fac: FloatArray,
     lvl_lo: IntArray,
@@ -352,9 +352,9 @@ def _probe(
     ``goals`` (``b x G``, ``-1`` = none) are the goal skills to look up, ``goal_fac``
     their weight in the prober's goal criterion; ``lvl_lo..lvl_hi`` the ideal partner
     levels (index scale: level + 1). ``budgets`` gives the slots of each list family:
-    ``goal_pair`` (goal x two shared values), ``goal_value``, ``goal``, ``value``
-    (single values and pairs, any goal), ``near`` (level/time-zone neighbours) and
-    ``random``.
+    ``goal_pair`` (goal x two shared values), ``goal``, ``value`` (value pairs, or
+    single values for a prober holding one value; any goal), ``near`` (level/time-zone
+    neighbours) and ``random``.
     """
     b = rows.shape[0]
     tz = prober.tz[rows]
@@ -364,7 +364,7 @@ def _probe(
     bw, bp = widest[rows][:, None], primary[rows][:, None]
     g_ok = (goals >= 0) & (bw >= 0)
     gi = np.maximum(goals, 0)
-    vals, v_ok = _first_values(prober, rows, use_values, count=_FACET_VALUES)
+    vals, v_ok = _first_values(prober, rows, use_values=use_values, count=_FACET_VALUES)
     # the prober's value pairs (from its first values, in increasing order)
     pair_cols = [(c, d) for c in range(vals.shape[1]) for d in range(c + 1, vals.shape[1])]
     if pair_cols:
@@ -378,23 +378,32 @@ def _probe(
         valid = (g_ok[:, :, None] & ok[:, None, :]).reshape(b, -1)
         return seg, valid, np.repeat(goal_fac, facet.shape[1], axis=1)
 
-    common = (lvl_lo, lvl_hi, tz, rng)
-    wins = _WINDOWS
+    # value lists (any goal): the prober's value pairs, or its single values if it has no pair
+    has_pair = np.asarray(p_ok.any(axis=1))[:, None]
+    same_shape = pairs.shape == vals.shape
+    v_facets = np.where(has_pair, pairs, vals) if same_shape else pairs
+    v_facets_ok = np.where(has_pair, p_ok, v_ok) if same_shape else p_ok
+
+    def fam(seg: IntArray, valid: BoolArray, gfac: FloatArray, name: str) -> tuple[IntArray, FloatArray]:
+        return _family(
+            index, seg, valid, gfac,
+            budget=budgets[name], lvl_lo=lvl_lo, lvl_hi=lvl_hi, tz=tz, rng=rng, n_windows=_WINDOWS[name],
+        )  # fmt: skip
+
     fams = [
-        _family(index, *cross(pairs, p_ok), budgets["goal_pair"], *common, wins["goal_pair"]),
-        _family(index, *cross(vals, v_ok), budgets["goal_value"], *common, wins["goal_value"]),
-        _family(index, index.segment(bw, gi, any_v), g_ok, goal_fac, budgets["goal"], *common, wins["goal"]),
-        _family(index, index.segment(bp, any_g, pairs), p_ok & (bp >= 0), np.zeros(pairs.shape), budgets["value"],
-                *common, wins["value"]),  # fmt: skip
-        _family(index, index.segment(bp, any_g, any_v), bp >= 0, np.zeros((b, 1)), budgets["near"], *common,
-                wins["near"]),  # fmt: skip
+        fam(*cross(pairs, p_ok), "goal_pair"),
+        fam(index.segment(bw, gi, any_v), g_ok, goal_fac, "goal"),
+        fam(index.segment(bp, any_g, v_facets), v_facets_ok & (bp >= 0), np.zeros(v_facets.shape), "value"),
+        fam(index.segment(bp, any_g, any_v), bp >= 0, np.zeros((b, 1)), "near"),
     ]
     n_rand = budgets["random"]
     if n_rand:
         lo_seg, hi_seg = index.bounds(index.segment(np.maximum(bw[:, 0], 0), any_g, any_v))
         pos = lo_seg[:, None] + (rng.random((b, n_rand)) * (hi_seg - lo_seg)[:, None]).astype(np.int64)
         got = index.people[np.minimum(pos, max(index.people.shape[0] - 1, 0))]
-        fams.append((np.where(((bw[:, 0] >= 0) & (hi_seg > lo_seg))[:, None], got, -1), np.zeros((b, n_rand))))
+        fams.append(
+            (np.where(((bw[:, 0] >= 0) & (hi_seg > lo_seg))[:, None], got, -1), np.zeros((b, n_rand)))
+        )
     pool = np.concatenate([f[0] for f in fams], axis=1)
     return pool, np.concatenate([f[1] for f in fams], axis=1)
 
@@ -416,7 +425,9 @@ def _level_range(level: IntArray, lo: int, hi: int, sign: int, n_levels: int) ->
     return np.where(unknown, 0, a), np.where(unknown, n_levels, np.maximum(b, a))
 
 
-def _proxy(scorer: Scorer, i: IntArray, j: IntArray, goal_part: FloatArray, use: dict[str, float]) -> FloatArray:
+def _proxy(
+    scorer: Scorer, i: IntArray, j: IntArray, goal_part: FloatArray, use: dict[str, float]
+) -> FloatArray:
     """Cheap stand-in for the score, to pick which probed pairs are scored exactly.
 
     The goal part comes from the list a pair was found in; values, industry and level are
@@ -439,9 +450,9 @@ def _select(
     rows: IntArray,
     pool: IntArray,
     proxy: FloatArray | None,
+    *,
     n_exact: int,
     k: int,
-    *,
     forward: bool,
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """Exactly score the best ``n_exact`` distinct entries of each row by proxy; keep ``k``.
@@ -449,7 +460,7 @@ def _select(
     ``rows`` are the probers (mentees when ``forward``, else mentors) and ``pool`` the
     people they found. Returns (row position, person, exact score) of the kept pairs.
     """
-    b, width = pool.shape
+    width = pool.shape[1]
     # distinct entries: sort each row by person; a duplicate run keeps its best proxy
     packed = np.sort(pool * width + np.arange(width), axis=1)
     person = packed // width
@@ -475,13 +486,19 @@ def _select(
         score, allowed, _ = scorer.evaluate(safe, rows[:, None])
     masked = np.where(allowed & ~dead, score, -np.inf)
     kk = min(k, masked.shape[1])
-    best_k = np.argpartition(-masked, kk - 1, axis=1)[:, :kk] if kk < masked.shape[1] else np.argsort(-masked, axis=1)
+    best_k = (
+        np.argpartition(-masked, kk - 1, axis=1)[:, :kk]
+        if kk < masked.shape[1]
+        else np.argsort(-masked, axis=1)
+    )
     vals = np.take_along_axis(masked, best_k, axis=1)
     r, c = np.nonzero(np.isfinite(vals))
     return r, np.take_along_axis(person, best_k, axis=1)[r, c], vals[r, c]
 
 
-def _exhaustive_rows(scorer: Scorer, rows: IntArray, k: int, chunk_cells: int) -> tuple[IntArray, IntArray, FloatArray]:
+def _exhaustive_rows(
+    scorer: Scorer, rows: IntArray, k: int, chunk_cells: int
+) -> tuple[IntArray, IntArray, FloatArray]:
     """Exact top-k of some mentees over every mentor sharing a language with them."""
     out_r, out_c, out_s = [], [], []
     a, b = scorer.mentees.languages, scorer.mentors.languages
@@ -510,21 +527,65 @@ def _exhaustive_rows(scorer: Scorer, rows: IntArray, k: int, chunk_cells: int) -
     return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_s)
 
 
+def _exhaustive(
+    scorer: Scorer, k: int, mentor_k: int, chunk_cells: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Exact row top-``k`` and column top-``mentor_k`` by scoring every pair, chunk by chunk.
+
+    Memory stays at ``chunk_cells`` scores plus ``mentor_k`` per mentor.
+    """
+    n, m = scorer.n_mentees, scorer.n_mentors
+    kk, mk = min(k, m), min(mentor_k, n)
+    cols = np.arange(m)[None, :]
+    step = max(1, chunk_cells // m)
+    out_r, out_c, out_s = [], [], []
+    col_best = np.full((mk, m), -np.inf)
+    col_rows = np.zeros((mk, m), dtype=np.int64)
+    for start in range(0, n, step):
+        rows = np.arange(start, min(n, start + step))
+        score = scorer.score(rows[:, None], cols)
+        top = (
+            np.argpartition(-score, kk - 1, axis=1)[:, :kk] if kk < m else np.broadcast_to(cols, score.shape)
+        )
+        vals = np.take_along_axis(score, top, axis=1)
+        r, c = np.nonzero(np.isfinite(vals))
+        out_r.append(rows[r])
+        out_c.append(top[r, c])
+        out_s.append(vals[r, c])
+        if mk > 0:
+            both = np.vstack([col_best, score])
+            both_rows = np.vstack([col_rows, np.broadcast_to(rows[:, None], score.shape)])
+            sel = (
+                np.argpartition(-both, mk - 1, axis=0)[:mk]
+                if mk < both.shape[0]
+                else np.arange(both.shape[0])[:, None]
+            )
+            col_best = np.take_along_axis(both, np.broadcast_to(sel, (sel.shape[0], m)), axis=0)
+            col_rows = np.take_along_axis(both_rows, np.broadcast_to(sel, (sel.shape[0], m)), axis=0)
+    fin = np.isfinite(col_best)
+    out_r.append(col_rows[fin])
+    out_c.append(np.broadcast_to(cols, col_best.shape)[fin])
+    out_s.append(col_best[fin])
+    return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_s)
+
+
 def _budgets(model: ScoreModel, probes: int, *, cross: bool) -> dict[str, int]:
-    """Split a pool of ``probes`` slots over the list families (see :func:`_probe`)."""
+    """Split a pool of ``probes`` slots over the list families (see :func:`_probe`).
+
+    The shares were tuned on synthetic pools (benchmarks/bench_candidates.py): lists of
+    goal x value pairs and of goals carry most of the pool; (goal x single value) lists
+    only duplicated what those two found, and are not used.
+    """
     goals = model.weights["goals"] > 0 or "goals" in model.must
     values = model.weights["values"] > 0 or "values" in model.must
-    out = dict.fromkeys(("goal_pair", "goal_value", "goal", "value", "near", "random"), 0)
-    out["random"] = max(1, probes // 16)
-    out["near"] = max(1, probes // 16)
+    out = dict.fromkeys(("goal_pair", "goal", "value", "near", "random"), 0)
+    out["random"] = max(1, probes // 18)
+    out["near"] = max(1, probes // 18)
     left = probes - out["random"] - out["near"]
     if goals and values:
-        out["value"] = left // 6
-        left -= out["value"]
-        if cross:
-            out["goal_pair"] = left // 3
-            out["goal_value"] = left // 3
-        out["goal"] = left - out["goal_pair"] - out["goal_value"]
+        out["value"] = left // 8
+        out["goal_pair"] = (left * 5) // 16 if cross else 0
+        out["goal"] = left - out["value"] - out["goal_pair"]
     elif goals:
         out["goal"] = left
     elif values:
@@ -540,20 +601,24 @@ def candidates(
     mentors: PeopleFeatures | None = None,
     *,
     k: int = 12,
-    mentor_k: int = 12,
+    mentor_k: int = 16,
     probes: int = 192,
     n_exact: int = 48,
     min_candidates: int | None = None,
+    exact_cells: int = 1 << 22,
     seed: int = 0,
     n_threads: int | None = None,
     chunk_rows: int = 2048,
 ) -> sp.csr_array:
     """Allowed mentee-mentor pairs worth considering, with their exact scores.
 
-    Never builds the dense ``n_mentees x n_mentors`` matrix. Each mentee probes
-    ``probes`` mentors from sorted index lists (blocked by language) and keeps its best
-    ``k``; each mentor likewise probes mentees and keeps its best ``mentor_k``. Probed
-    pairs are scored exactly and forbidden pairs are dropped. The union is returned.
+    Never builds the dense ``n_mentees x n_mentors`` matrix. Small pools (at most
+    ``exact_cells`` pairs) are scored whole, chunk by chunk, keeping each mentee's best
+    ``k`` and each mentor's best ``mentor_k`` (exact top-k). Larger pools are *probed*:
+    each mentee reads ``probes`` mentors from sorted index lists (blocked by language),
+    ranks them with a cheap proxy, scores the best ``n_exact`` exactly and keeps its
+    best ``k``; each mentor does the same towards mentees and keeps ``mentor_k``.
+    Forbidden pairs are dropped; the union is returned.
 
     Parameters
     ----------
@@ -563,24 +628,28 @@ def candidates(
     mentees, mentors : PeopleFeatures
         The two sides.
     k : int, default 12
-        Candidates kept per mentee (its best probed mentors by exact score).
-    mentor_k : int, default 12
-        Candidates kept per mentor (its best probed mentees), so that every mentor's
+        Candidates kept per mentee (its best found mentors by exact score).
+    mentor_k : int, default 16
+        Candidates kept per mentor (its best found mentees), so that every mentor's
         capacity can be used; use at least about twice the largest capacity.
-    probes : int, default 64
-        Pool size per prober before exact scoring; ``probes - k`` is the margin. Half the
-        pool comes from (goal x shared value) lists, a quarter from goal lists, and the
-        rest from value lists, level/time-zone neighbours and a few random picks.
+    probes : int, default 192
+        People read per prober from the index (duplicates included); the margin over
+        ``k``. Mentors probe with half as many.
+    n_exact : int, default 48
+        Distinct probed people per prober scored exactly (the best by proxy).
     min_candidates : int, optional
         Mentees with fewer allowed candidates than this (default ``min(k, 4)``) are
         completed by an exhaustive scan of the mentors sharing a language with them.
+    exact_cells : int, default 2**22
+        Pools with at most this many pairs are scored whole (exact top-k, about 1 s per
+        3 million pairs); ``0`` always probes.
     seed : int, default 0
         Seed of the tie-breaking and window jitter (results are deterministic for a
         given seed, whatever ``n_threads``).
     n_threads : int, optional
         Worker threads (NumPy releases the GIL); default: the CPU count, at most 4.
     chunk_rows : int, default 2048
-        Probers scored per batch (memory is about ``chunk_rows * probes * 150`` bytes
+        Probers scored per batch (memory is about ``chunk_rows * probes * 200`` bytes
         per thread).
 
     Returns
@@ -588,42 +657,62 @@ def candidates(
     scipy.sparse.csr_array of float64, shape (n_mentees, n_mentors)
         Stored entries are the candidate pairs (explicit zeros are real zero scores);
         every stored pair is allowed by the hard rules and must-filters, and its value
-        equals :meth:`Scorer.score` of that pair. Feed it to :func:`matchmaker.assign`.
+        is bit-identical to :meth:`Scorer.score` of that pair. Feed it to
+        :func:`matchmaker.assign`.
 
     Raises
     ------
     ValueError
-        If ``k``, ``mentor_k``, ``probes``, ``min_candidates`` or ``chunk_rows`` are out
-        of range, or the features are missing.
+        If ``k``, ``mentor_k``, ``probes``, ``n_exact``, ``min_candidates`` or
+        ``chunk_rows`` are out of range, or the features are missing.
 
     Notes
     -----
-    *Blocking.* Each side is indexed per language its people speak; a prober uses the
+    *Blocking.* Each side is indexed per language its people speak; a prober reads the
     block of its most widely spoken language (goal and random probes) and of its first
-    language (value and level/time-zone probes), so the shared-language rule costs
-    nothing and people with rare languages still find each other.
+    language (value and neighbour probes), so the shared-language rule costs nothing
+    and people with rare languages still find each other.
 
-    *Probing.* Inside a block, people are listed per (goal skill or "any", work value or
-    "any") and sorted by band (mentor coverage of the goal, or the weight of a mentee's
-    goal), then career level, then UTC offset, then a seeded random key. A probe reads a
-    window around the prober's ideal partner level and time zone inside the best band;
-    probers aiming at the same cell get random windows inside it, which spreads them over
-    equivalent people. A mentee probes with its three strongest goals and first three
-    values; a mentor with its three best-covered skills and values. Level, time zone and
-    values shape the lists only when weighted (or a must).
+    *Lists.* Inside a block, people are listed per goal skill, per work value and per
+    pair of work values (goal "any"), per (goal skill, value pair) on the mentor side,
+    and all together; each list is sorted by career level, then
+    UTC offset, then a seeded random key. A probe window covers one ideal partner level
+    and the offsets within 4 hours of the prober's (a full overlap of 8-hour days); a
+    big window gives a random part of itself, which spreads probers over equivalent
+    people so popular mentors are not probed by everyone; a small one widens into its
+    neighbours. A mentee probes with its three strongest goals and first three values, a
+    mentor with its three best-covered skills. Level, time zone and values shape the
+    lists only when weighted (or a must).
 
-    *Cost.* ``O((n_mentees + n_mentors) * probes)`` exact pair scores plus sorting the
-    index (``O(nnz(expertise) * values * log)``); memory is linear in the people and the
+    *Proxy.* Goal part from the list a person was found in (coverage x goal weight),
+    values, industry and level exactly, time zone from the UTC offsets; language,
+    availability, preferences and hard rules only in the exact score.
+
+    *Cost.* ``O((n_mentees + n_mentors) * probes)`` vectorised operations plus sorting the
+    index (``O(nnz(expertise) * 7 * log)``); memory is linear in the people and the
     output. There is no ``n_mentees x n_mentors`` step.
 
-    *Repair.* Mentees left with fewer than ``min_candidates`` allowed candidates (e.g. by
-    strict must-filters) get an exhaustive scan of their language block.
+    *Measured optimality loss* (``benchmarks/bench_candidates.py``, synthetic pools,
+    default weights and parameters, mean capacity n/m, total fit of :func:`matchmaker.assign`
+    on candidates versus on the full score matrix; every mentee matched in all cases):
 
-    *Measured optimality loss* (``benchmarks/bench_candidates.py``; synthetic pools,
-    default weights and parameters): solving :func:`matchmaker.assign` on these
-    candidates rather than on the full dense score matrix matched as many mentees and
-    lost a small fraction of a percent of total score at 3,000 x 1,000; see the
-    benchmark output for the exact figures at each size.
+    ==================  ==========================  ==============================
+    pool                path                        total-fit loss
+    ==================  ==========================  ==============================
+    1,000 x 400         exact top-k (default)       0.027 %
+    3,000 x 1,000       exact top-k (default)       0.072 %
+    3,000 x 1,000       probing (forced)            0.44 %
+    20,000 x 5,000      probing (default)           0.92 % (vs exhaustive top-24)
+    20,000 x 5,000      probing, ``probes=64``      2.2 %
+    ==================  ==========================  ==============================
+
+    The probing loss is measurable and grows slowly with the pool: a probe reads a
+    random part of a big list, so among many near-equivalent mentors it often misses
+    the very best (the median mentee still finds its best mentor; the mean gap of the
+    best found is about 0.004 in score). Larger ``probes``, ``n_exact``, ``k`` and
+    ``mentor_k`` trade time for less loss (``k=24`` removes about a third of it). At
+    100,000 x 25,000 the default setting takes about 5 s wall / 7.4 s CPU on the shared
+    2-core benchmark machine (``probes=64``: 4.5 s CPU).
 
     References
     ----------
@@ -665,24 +754,31 @@ def candidates(
     sm = scorer.model
     n_sk = scorer.mentors.n_skills
     min_cand = min(k, 4) if min_candidates is None else min_candidates
+    if n * m <= exact_cells:
+        # small pool: score every pair (chunked) and keep the exact top-k both ways
+        rk, ck, sk = _exhaustive(scorer, k, mentor_k, chunk_cells=1 << 21)
+        return _assemble(rk, ck, sk, n, m)
     use_level = sm.weights["level"] > 0 or "level" in sm.must
     use_tz = sm.weights["timezone"] > 0 or sm.max_tz_gap_hours is not None
     use_values = sm.weights["values"] > 0 or "values" in sm.must
     budgets = _budgets(sm, probes, cross=True)
-    rev_budgets = _budgets(sm, probes, cross=False)
+    rev_budgets = _budgets(sm, max(mentor_k, probes // 2), cross=False)  # mentors are fewer; half the pool
     use = {c: float(sm.weights[c]) for c in sm.weights}
     seeds = np.random.SeedSequence(seed).spawn(4)
 
-    mentee_side = _side(scorer.mentees, use_level, use_tz)
-    mentor_side = _side(scorer.mentors, use_level, use_tz)
+    sides = {"use_level": use_level, "use_tz": use_tz, "use_language": sm.require_shared_language}
+    mentee_side = _side(scorer.mentees, **sides)
+    mentor_side = _side(scorer.mentors, **sides)
     lo, hi = sm.level_window
     sign = 1 if sm.kind == "traditional" else -1 if sm.kind == "reverse" else 0
     n_lv = int(max(mentee_side.level.max(initial=0), mentor_side.level.max(initial=0))) + 1
 
     # forward: mentors listed under the goals they cover (strength = coverage)
     cov_j, cov_g = scorer.cov_keys // n_sk, scorer.cov_keys % n_sk
-    fwd = _build_index(mentor_side, cov_j, cov_g, scorer.cov_vals, n_sk, use_values, True,
-                       np.random.default_rng(seeds[0]))  # fmt: skip
+    fwd = _build_index(
+        mentor_side, cov_j, cov_g, scorer.cov_vals,
+        n_sk=n_sk, use_values=use_values, cross=True, rng=np.random.default_rng(seeds[0]),
+    )  # fmt: skip
     fwd_w, fwd_p = _blocks(fwd, mentee_side)
     n_gl = min(3, scorer.goal_idx.shape[1])
     mentee_goals = np.where(scorer.goal_w[:, :n_gl] > 0, scorer.goal_idx[:, :n_gl], -1)
@@ -690,8 +786,10 @@ def candidates(
     mentee_gfac = scorer.goal_w[:, :n_gl] / gsum[:, None]
     # reverse: mentees listed under their goals (strength = goal weight)
     gr, gc = np.nonzero(scorer.goal_w > 0)
-    rev = _build_index(mentee_side, gr, scorer.goal_idx[gr, gc], scorer.goal_w[gr, gc], n_sk, use_values, False,
-                       np.random.default_rng(seeds[1]))  # fmt: skip
+    rev = _build_index(
+        mentee_side, gr, scorer.goal_idx[gr, gc], scorer.goal_w[gr, gc],
+        n_sk=n_sk, use_values=use_values, cross=False, rng=np.random.default_rng(seeds[1]),
+    )  # fmt: skip
     rev_w, rev_p = _blocks(rev, mentor_side)
     # a mentor probes with its three best-covered goals (factor = its coverage)
     by = np.lexsort((-scorer.cov_vals, cov_j))
@@ -713,20 +811,26 @@ def candidates(
         rows = np.arange(fwd_starts[idx], min(n, fwd_starts[idx] + chunk_rows))
         rows = rows[np.argsort(-scorer.goal_count[rows], kind="stable")]
         a, z = _level_range(mentee_side.level[rows], lo, hi, sign, n_lv)
-        pool, gp = _probe(fwd, mentee_side, rows, mentee_goals[rows], mentee_gfac[rows], a, z, fwd_w, fwd_p,
-                          budgets, use_values, fwd_rngs[idx])  # fmt: skip
-        proxy = _proxy(scorer, rows[:, None], np.maximum(pool, 0), gp, use) if n_exact < pool.shape[1] else None
-        r, person, v = _select(scorer, rows, pool, proxy, n_exact, k, forward=True)
+        pool, gp = _probe(
+            fwd, mentee_side, rows, goals=mentee_goals[rows], goal_fac=mentee_gfac[rows], lvl_lo=a, lvl_hi=z,
+            widest=fwd_w, primary=fwd_p, budgets=budgets, use_values=use_values, rng=fwd_rngs[idx],
+        )  # fmt: skip
+        proxy = (
+            _proxy(scorer, rows[:, None], np.maximum(pool, 0), gp, use) if n_exact < pool.shape[1] else None
+        )
+        r, person, v = _select(scorer, rows, pool, proxy, n_exact=n_exact, k=k, forward=True)
         return rows[r], person, v
 
     def reverse(idx: int) -> tuple[IntArray, IntArray, FloatArray]:
         rows = np.arange(rev_starts[idx], min(m, rev_starts[idx] + chunk_rows))
         a, z = _level_range(mentor_side.level[rows], lo, hi, -sign, n_lv)
-        pool, gp = _probe(rev, mentor_side, rows, mentor_goals[rows], mentor_gfac[rows], a, z, rev_w, rev_p,
-                          rev_budgets, use_values, rev_rngs[idx])  # fmt: skip
+        pool, gp = _probe(
+            rev, mentor_side, rows, goals=mentor_goals[rows], goal_fac=mentor_gfac[rows], lvl_lo=a, lvl_hi=z,
+            widest=rev_w, primary=rev_p, budgets=rev_budgets, use_values=use_values, rng=rev_rngs[idx],
+        )  # fmt: skip
         ii = np.maximum(pool, 0)
         proxy = _proxy(scorer, ii, rows[:, None], gp / gsum[ii], use) if n_exact < pool.shape[1] else None
-        r, person, v = _select(scorer, rows, pool, proxy, n_exact, mentor_k, forward=False)
+        r, person, v = _select(scorer, rows, pool, proxy, n_exact=n_exact, k=mentor_k, forward=False)
         return person, rows[r], v
 
     jobs = [(forward, i) for i in range(len(fwd_starts))] + [(reverse, i) for i in range(len(rev_starts))]
@@ -746,7 +850,11 @@ def candidates(
     if pref.shape[0]:
         pi, pj = pref // m, pref % m
         score, allowed, _ = scorer.evaluate(pi, pj)
-        rk, ck, sk = np.concatenate([rk, pi[allowed]]), np.concatenate([ck, pj[allowed]]), np.concatenate([sk, score[allowed]])
+        rk, ck, sk = (
+            np.concatenate([rk, pi[allowed]]),
+            np.concatenate([ck, pj[allowed]]),
+            np.concatenate([sk, score[allowed]]),
+        )
 
     # repair: mentees with too few allowed candidates get an exhaustive scan
     if min_cand > 0:
@@ -755,7 +863,11 @@ def candidates(
             er, ec, es = _exhaustive_rows(scorer, short, max(k, min_cand), 1 << 22)
             rk, ck, sk = np.concatenate([rk, er]), np.concatenate([ck, ec]), np.concatenate([sk, es])
 
-    # assemble CSR: rows sorted, columns sorted within rows, duplicates merged, zeros kept
+    return _assemble(rk, ck, sk, n, m)
+
+
+def _assemble(rk: IntArray, ck: IntArray, sk: FloatArray, n: int, m: int) -> sp.csr_array:
+    """CSR of the pairs: rows sorted, columns sorted within rows, duplicates merged, zeros kept."""
     key = rk * m + ck
     order = np.argsort(key, kind="stable")
     key, sk = key[order], sk[order]

@@ -12,6 +12,7 @@ possibly thousands of entries and are sparse matrices.
 
 from __future__ import annotations
 
+import itertools
 import re
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -173,10 +174,11 @@ class PeopleFeatures:
 def _bits_to_ids(words: npt.NDArray[np.uint64]) -> list[int]:
     out: list[int] = []
     for w, word in enumerate(words.tolist()):
-        while word:
-            low = word & -word
+        rest = int(word)
+        while rest:
+            low = rest & -rest
             out.append(w * 64 + low.bit_length() - 1)
-            word ^= low
+            rest ^= low
     return out
 
 
@@ -260,16 +262,64 @@ def working_hours_mask(
     wrapped = (local >= s2) | (local < e2)
     on = np.where(e2 >= s2, straight, wrapped)
     weights = np.left_shift(np.uint64(1), slots.astype(np.uint64))
-    return (on.astype(np.uint64) * weights[None, :]).sum(axis=1, dtype=np.uint64)
+    return np.asarray((on.astype(np.uint64) * weights[None, :]).sum(axis=1, dtype=np.uint64), dtype=np.uint64)
 
 
 # --------------------------------------------------------------------------- free text
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
-    "a an and are as at be but by for from get getting have how i in into is it its me more my "
-    "of on or our so than that the their them this to want wants we with you your better good "
-    "improve improving learn learning become".split()
+    (
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "get",
+        "getting",
+        "have",
+        "how",
+        "i",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "more",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "this",
+        "to",
+        "want",
+        "wants",
+        "we",
+        "with",
+        "you",
+        "your",
+        "better",
+        "good",
+        "improve",
+        "improving",
+        "learn",
+        "learning",
+        "become",
+    )
 )
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ers", "er", "ies", "es", "ed", "s")
 
@@ -350,7 +400,7 @@ class SkillTextMatcher:
         indices: list[int] = []
         for text in texts:
             toks = _tokens(text)
-            grams = toks + [a + " " + b for a, b in zip(toks, toks[1:], strict=False)]
+            grams = toks + [a + " " + b for a, b in itertools.pairwise(toks)]
             indices.extend(zlib.crc32(g.encode()) % self.n_buckets for g in grams)
             indptr.append(len(indices))
         data = np.ones(len(indices), dtype=np.float32)
@@ -383,7 +433,9 @@ class SkillTextMatcher:
             At most ``top`` entries per row, each at least ``min_similarity``.
         """
         q = self._weigh(self._counts(texts))
-        sims = sp.csr_array(q @ self._skills.T).toarray() if len(texts) else np.zeros((0, self._skills.shape[0]))
+        sims = (
+            sp.csr_array(q @ self._skills.T).toarray() if len(texts) else np.zeros((0, self._skills.shape[0]))
+        )
         n_sk = sims.shape[1]
         keep = min(self.top, n_sk)
         if len(texts) and keep < n_sk:
@@ -566,7 +618,7 @@ def people_features(
         mat.sort_indices()
         mat.eliminate_zeros()
 
-    # languages (first = primary)
+    # languages: the first listed is the person's first language
     primary = np.full(n, -1, dtype=np.int32)
     if languages is not None:
         if len(languages) != n:
@@ -578,9 +630,13 @@ def people_features(
     value_bits = _pack_sets(values, n, n_values, "values")
 
     offsets = _int_column(utc_offset_minutes, n, "utc_offset_minutes", default=0)
-    if isinstance(working_hours, tuple) and len(working_hours) == 2 and not isinstance(working_hours[0], tuple):
-        start: npt.ArrayLike = float(working_hours[0])  # type: ignore[arg-type]
-        end: npt.ArrayLike = float(working_hours[1])  # type: ignore[arg-type]
+    if (
+        isinstance(working_hours, tuple)
+        and len(working_hours) == 2
+        and not isinstance(working_hours[0], tuple)
+    ):
+        start: npt.ArrayLike = float(working_hours[0])
+        end: npt.ArrayLike = float(working_hours[1])
     else:
         wh = np.asarray(working_hours, dtype=np.float64)
         if wh.shape != (n, 2):
@@ -592,8 +648,8 @@ def people_features(
     if formats is not None:
         if len(formats) != n:
             raise ValueError(f"formats must have one entry per person ({n})")
-        for r, items in enumerate(formats):
-            for name in items:
+        for r, names in enumerate(formats):
+            for name in names:
                 if name not in FORMATS:
                     raise ValueError(f"formats must be among {FORMATS}, got {name!r}")
                 fmt[r] |= np.uint8(1 << FORMATS.index(name))

@@ -101,11 +101,15 @@ def stable_roommates(prefs: PrefsLike) -> MatchResult | None:
     # Keep only mutually acceptable entries and re-express the mirror as a local rank:
     # rev[k] for entry k = (i -> j) is the position of i in j's reduced list.
     keep = mirror >= 0
-    new_index = np.cumsum(keep) - 1
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows[keep], minlength=n), out=indptr[1:])
-    people = np.ascontiguousarray(lists.indices[keep])
-    rev = new_index[mirror[keep]] - indptr[people]
+    if bool(keep.all()):  # every listing reciprocated (e.g. complete lists)
+        indptr, people = lists.indptr, lists.indices
+        rev = mirror - indptr[people]
+    else:
+        new_index = np.cumsum(keep) - 1
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows[keep], minlength=n), out=indptr[1:])
+        people = np.ascontiguousarray(lists.indices[keep])
+        rev = new_index[mirror[keep]] - indptr[people]
     return _irving(n, indptr, people, np.ascontiguousarray(rev))
 
 

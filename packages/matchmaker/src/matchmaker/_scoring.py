@@ -360,7 +360,9 @@ class Scorer:
             starts = np.searchsorted(rs, s, side="left")
             ends = np.searchsorted(rs, s, side="right")
             counts = ends - starts
-            take = np.repeat(starts, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+            take = np.repeat(starts, counts) + (
+                np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+            )
             j = np.concatenate([j, np.repeat(j, counts)])
             e = np.concatenate([e, np.repeat(e, counts) * rv[take]])
             s = np.concatenate([s, rg[take]])
@@ -370,6 +372,8 @@ class Scorer:
         first = np.ones(keys.shape[0], dtype=bool)
         first[1:] = keys[1:] != keys[:-1]
         keys, e = keys[first], e[first]  # max per (mentor, goal)
+        # float32 precision whichever storage is used below, so scores never depend on it
+        e = e.astype(np.float32).astype(np.float64)
         self.cov_keys = keys
         self.cov_vals = e
         self._dense_cov: npt.NDArray[np.float32] | None = None
@@ -386,7 +390,7 @@ class Scorer:
         key = jj * self.mentors.n_skills + np.asarray(skill, dtype=np.int64)
         if self._dense_cov is not None:
             sk = np.asarray(skill, dtype=np.int64)
-            return self._dense_cov[sk * self.n_mentors + jj].astype(np.float64)
+            return np.asarray(self._dense_cov[sk * self.n_mentors + jj], dtype=np.float64)
         if self.cov_keys.shape[0] == 0:
             return np.zeros(key.shape, dtype=np.float64)
         pos = np.minimum(np.searchsorted(self.cov_keys, key), self.cov_keys.shape[0] - 1)
@@ -459,7 +463,11 @@ class Scorer:
             return
         h = (sorted_keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - _BITMAP_BITS)
         bitmap = np.zeros(1 << (_BITMAP_BITS - 3), dtype=np.uint8)
-        np.bitwise_or.at(bitmap, (h >> np.uint64(3)).astype(np.int64), np.left_shift(1, (h & np.uint64(7)).astype(np.uint8)).astype(np.uint8))
+        np.bitwise_or.at(
+            bitmap,
+            (h >> np.uint64(3)).astype(np.int64),
+            np.left_shift(1, (h & np.uint64(7)).astype(np.uint8)).astype(np.uint8),
+        )
         self._bitmaps[id(sorted_keys)] = bitmap
 
     def _check(self, mentee_idx: npt.ArrayLike, mentor_idx: npt.ArrayLike) -> tuple[IntArray, IntArray]:
@@ -469,28 +477,41 @@ class Scorer:
             raise ValueError(f"mentee_idx must lie in [0, {self.n_mentees})")
         if j.size and (j.min() < 0 or j.max() >= self.n_mentors):
             raise ValueError(f"mentor_idx must lie in [0, {self.n_mentors})")
-        np.broadcast_shapes(i.shape, j.shape)
+        try:
+            np.broadcast_shapes(i.shape, j.shape)
+        except ValueError:
+            raise ValueError(
+                f"mentee_idx and mentor_idx must broadcast together, got {i.shape} and {j.shape}"
+            ) from None
         return i, j
 
-    def _criterion(self, name: str, i: IntArray, j: IntArray, shared: BoolArray | None = None) -> FloatArray:
+    def _criterion(  # noqa: PLR0911 (one branch per criterion)
+        self, name: str, i: IntArray, j: IntArray, shared: BoolArray | None = None
+    ) -> FloatArray:
         a, b, model = self.mentees, self.mentors, self.model
         if name == "goals" or (name == "level" and model.kind == "reverse"):
             acc, best = self._goal_terms(i, j)
             if name == "goals":
                 gs = self.goal_sum[i]
-                return np.divide(acc, gs, out=np.zeros(np.broadcast(acc, gs).shape), where=gs > 0)
+                return np.asarray(np.divide(acc, gs, out=np.zeros(np.broadcast(acc, gs).shape), where=gs > 0))
             return self._level_fit(i, j) * best
         if name == "values":
             inter = _popcount(a.values[i, 0] & b.values[j, 0]).astype(np.int64)
             for w in range(1, a.values.shape[1]):
                 inter = inter + _popcount(a.values[i, w] & b.values[j, w])
             den = self._vals_i[i] + self._vals_j[j]
-            return np.divide(2.0 * inter, den, out=np.zeros(np.broadcast(inter, den).shape), where=den > 0)
+            return np.asarray(
+                np.divide(2.0 * inter, den, out=np.zeros(np.broadcast(inter, den).shape), where=den > 0)
+            )
         if name == "industry":
             ai, af = a.industry[i], a.function[i]
-            hits = ((ai >= 0) & (ai == b.industry[j])).astype(np.float64) + ((af >= 0) & (af == b.function[j]))
+            hits = ((ai >= 0) & (ai == b.industry[j])).astype(np.float64) + (
+                (af >= 0) & (af == b.function[j])
+            )
             known = self._ind_known[i]
-            return np.divide(hits, known, out=np.zeros(np.broadcast(hits, known).shape), where=known > 0)
+            return np.asarray(
+                np.divide(hits, known, out=np.zeros(np.broadcast(hits, known).shape), where=known > 0)
+            )
         if name == "level":
             return self._level_fit(i, j)
         if name == "timezone":
@@ -501,7 +522,7 @@ class Scorer:
             want = a.hours_per_month[i].astype(np.float64)
             offer = b.hours_per_month[j].astype(np.float64)
             ratio = np.divide(offer, want, out=np.ones(np.broadcast(offer, want).shape), where=want > 0)
-            return 0.5 * fmt + 0.5 * np.minimum(ratio, 1.0)
+            return np.asarray(0.5 * fmt + 0.5 * np.minimum(ratio, 1.0), dtype=np.float64)
         if name == "language":
             shared = self._shares_language(i, j) if shared is None else shared
             prim = a.primary_language[i]
@@ -586,7 +607,7 @@ class Scorer:
 
     def _tz_gap_minutes(self, i: IntArray, j: IntArray) -> npt.NDArray[np.int64]:
         diff = np.abs(self.mentees.utc_offset[i].astype(np.int64) - self.mentors.utc_offset[j]) % 1440
-        return np.minimum(diff, 1440 - diff)
+        return np.asarray(np.minimum(diff, 1440 - diff), dtype=np.int64)
 
     def _rules(self, i: IntArray, j: IntArray, shared: BoolArray | None = None) -> BoolArray:
         """True where the hard rules (not the must-filters) allow the pair."""
@@ -643,7 +664,6 @@ class Scorer:
             if thr > 0:
                 allowed &= v >= thr
         return total / self._total, allowed, values
-
 
     def criteria(self, mentee_idx: npt.ArrayLike, mentor_idx: npt.ArrayLike) -> dict[str, FloatArray]:
         """Value in ``[0, 1]`` of every criterion of :data:`CRITERIA` for each pair."""
@@ -792,10 +812,10 @@ class _Explainer:
                 best = (g, via, cov, 0)
         return best[0], best[1], best[2], covered
 
-    def goals(self, value: float) -> str:
+    def goals(self, _value: float) -> str:
         if self.s.goal_sum[self.i] <= 0:
             return "No development goals recorded"
-        g, via, cov, covered = self._best_goal()
+        g, via, _, covered = self._best_goal()
         if g < 0:
             return "No expertise in your goals"
         explicit = self.a.explicit_goals[[self.i]].toarray()[0, g] > 0
@@ -806,13 +826,13 @@ class _Explainer:
             text += f"; covers {covered} of your goals"
         return text
 
-    def values(self, value: float) -> str:
+    def values(self, _value: float) -> str:
         shared = sorted(set(self.a.value_ids(self.i)) & set(self.b.value_ids(self.j)))
         if not shared:
             return "No shared work values"
         return "Both value " + _join([_label(self.lab.values, v, "value") for v in shared])
 
-    def industry(self, value: float) -> str:
+    def industry(self, _value: float) -> str:
         parts = []
         ind, fun = int(self.a.industry[self.i]), int(self.a.function[self.i])
         if ind >= 0 and ind == self.b.industry[self.j]:
@@ -843,16 +863,17 @@ class _Explainer:
         if kind == "reverse" and value > 0:
             g, via, cov, _ = self._best_goal()
             if g >= 0:
-                text += f", {self._expertise_word(cov).lower()} in {self._skill(via)} (your goal: {self._skill(g)})"
+                skill, goal = self._skill(via), self._skill(g)
+                text += f", {self._expertise_word(cov).lower()} in {skill} (your goal: {goal})"
         return text
 
-    def timezone(self, value: float) -> str:
+    def timezone(self, _value: float) -> str:
         slots = int(np.bitwise_count(self.a.hours[self.i] & self.b.hours[self.j]))
         if slots == 0:
             return "No working hours overlap"
         return f"{_plural(slots / 2, 'working hour')} overlap"
 
-    def availability(self, value: float) -> str:
+    def availability(self, _value: float) -> str:
         shared = int(self.a.formats[self.i] & self.b.formats[self.j])
         names = [FORMATS[k] for k in range(len(FORMATS)) if shared >> k & 1]
         text = "Both meet by " + " or ".join(names) if names else "No shared meeting format"
@@ -863,7 +884,7 @@ class _Explainer:
             text += f"; offers {offer:g} h/month"
         return text
 
-    def language(self, value: float) -> str:
+    def language(self, _value: float) -> str:
         shared = sorted(set(self.a.language_ids(self.i)) & set(self.b.language_ids(self.j)))
         if not shared:
             return "No shared language"
@@ -987,7 +1008,9 @@ def explain(
     for c in CRITERIA:
         w = float(scorer.model.weights[c])
         reason: str = getattr(ex, c)(values[c])
-        contributions.append(Contribution(c, values[c], w, w * values[c] / tw, reason, c in scorer.model.must))
+        contributions.append(
+            Contribution(c, values[c], w, w * values[c] / tw, reason, c in scorer.model.must)
+        )
     return Explanation(
         mentee=i,
         mentor=j,

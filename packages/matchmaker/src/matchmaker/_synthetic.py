@@ -8,6 +8,8 @@ language, mentors are more senior than mentees, and everyone sits in one org tre
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
@@ -33,7 +35,18 @@ _INDUSTRIES = ("Software", "Finance", "Health", "Retail", "Energy", "Education",
                "Manufacturing", "Public sector", "Telecom", "Consulting")  # fmt: skip
 _FUNCTIONS = ("Engineering", "Product", "Design", "Sales", "Marketing", "Finance", "HR", "Operations",
               "Legal", "Support", "Research", "Data", "IT", "Strategy", "Communications")  # fmt: skip
-_LEVELS = ("Intern", "Junior", "Associate", "Mid", "Senior", "Lead", "Principal", "Director", "VP", "Executive")
+_LEVELS = (
+    "Intern",
+    "Junior",
+    "Associate",
+    "Mid",
+    "Senior",
+    "Lead",
+    "Principal",
+    "Director",
+    "VP",
+    "Executive",
+)
 # (utc offset minutes, share): Americas, Europe, India, East Asia, Australia
 _TZ = np.array([-480, -420, -360, -300, 0, 60, 120, 330, 480, 540, 600])
 _TZ_P = np.array([0.08, 0.04, 0.08, 0.14, 0.14, 0.22, 0.06, 0.12, 0.06, 0.03, 0.03])
@@ -59,7 +72,11 @@ def synthetic_labels(n_skills: int = 200) -> Labels:
 
 
 def _multi_hot(
-    rng: np.random.Generator, n: int, size: int, counts: npt.NDArray[np.int64], p: npt.NDArray[np.float64]
+    rng: np.random.Generator,
+    n: int,
+    size: int,
+    counts: npt.NDArray[np.int64],
+    p: npt.NDArray[np.floating[Any]],
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Rows and columns of ``counts[r]`` distinct items per row drawn with popularity ``p``."""
     # Gumbel top-k: weighted sampling without replacement, vectorised over rows
@@ -137,7 +154,9 @@ def synthetic_people(
     # skills offered (mentors ~5 with levels skewed high; mentees ~1, low levels)
     k_off = np.clip(rng.poisson(5.0 if mentor else 1.0, n), 1 if mentor else 0, min(12, n_skills))
     r, c = _multi_hot(rng, n, n_skills, k_off.astype(np.int64), skill_p)
-    lv = rng.choice(np.arange(1, 5), size=r.shape[0], p=[0.1, 0.25, 0.35, 0.3] if mentor else [0.4, 0.4, 0.15, 0.05])
+    lv = rng.choice(
+        np.arange(1, 5), size=r.shape[0], p=[0.1, 0.25, 0.35, 0.3] if mentor else [0.4, 0.4, 0.15, 0.05]
+    )
     skills = sp.csr_array((lv.astype(np.float32) / 4, (r, c)), shape=(n, n_skills))
     # goals (mentees ~3; mentors ~1)
     k_goal = np.clip(rng.poisson(1.0 if mentor else 3.0, n), 0 if mentor else 1, min(8, n_skills))
