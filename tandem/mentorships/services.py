@@ -281,3 +281,29 @@ def _invalidate_settled_requests(
     )
     if mentor is not None and mentees_held(mentor=mentor) >= mentor.capacity:
         _invalidate(MentorshipRequest.objects.filter(mentor=mentor), "The mentor reached capacity.")
+
+
+@transaction.atomic
+def mentorship_consent(*, mentorship: Mentorship, by: Membership, accept: bool) -> Mentorship:
+    """A participant answers a PROPOSED match: when everyone has accepted it becomes ACTIVE;
+    one "no" declines it for all and frees the mentor's place (no fault, no reason needed)."""
+    locked = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    member = MentorshipMember.objects.filter(mentorship=locked, membership=by).first()
+    if member is None:
+        raise RequestNotAllowed("Only the people in this match can answer it.")
+    if locked.status != MentorshipStatus.PROPOSED:
+        raise RequestInvalid(f"This match is already {locked.get_status_display().lower()}.", field="status")
+    now = timezone.now()
+    member.consent = Consent.ACCEPTED if accept else Consent.DECLINED
+    member.consent_at = now
+    member.save(update_fields=["consent", "consent_at"])
+    if not accept:
+        locked.status = MentorshipStatus.DECLINED
+        locked.ended_at = now
+        locked.ended_by = by.user
+        locked.save(update_fields=["status", "ended_at", "ended_by"])
+    elif not locked.members.exclude(consent=Consent.ACCEPTED).exists():
+        locked.status = MentorshipStatus.ACTIVE
+        locked.started_at = now
+        locked.save(update_fields=["status", "started_at"])
+    return locked

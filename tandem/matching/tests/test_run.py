@@ -264,3 +264,18 @@ def test_round_publish_rechecks_capacity_taken_meanwhile(pool, program_admin):
         match_round_publish(match_round=match_round, by=program_admin)
     assert Mentorship.objects.filter(program=program).count() == 1
     assert Enrolment.objects.filter(program=program).count() == 6
+
+
+def test_round_publish_emails_everyone_matched_after_commit(
+    pool, program_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    program, mentors, mentees = pool
+    match_round = _run(program, program_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        match_round_publish(match_round=match_round, by=program_admin)
+    recipients = {m.to[0] for m in mailoutbox}
+    assert mentees["coder"].membership.user.email in recipients
+    assert mentors["python"].membership.user.email in recipients
+    assert mentees["loner"].membership.user.email not in recipients
+    coder_mail = next(m for m in mailoutbox if m.to[0] == mentees["coder"].membership.user.email)
+    assert "Pat Python" in coder_mail.body
