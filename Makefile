@@ -37,7 +37,10 @@ run: install
 	@echo ""
 	@echo "  Tandem is running at http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
 	@echo ""
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# Periodic tasks (request expiry) run beside the server and stop with it.
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py run_periodic --every 900 > var/periodic.log 2>&1 & \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser journeys need Debian's Chromium and axe-core from npm; nothing downloads a browser.
 browser:

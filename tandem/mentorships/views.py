@@ -162,6 +162,12 @@ def _render_requests(
     request: OrgRequest, *, decline_form: DeclineForm | None = None, declining: int = 0
 ) -> HttpResponse:
     organisation, membership = request.organisation, request.membership
+    # Waiting requests get their own query, so a long history never pushes them off the page.
+    pending = list(
+        mentorship_request_list(
+            organisation=organisation, membership=membership, box="received", status=RequestStatus.PENDING
+        )[:REQUESTS_SHOWN]
+    )
     received = list(
         mentorship_request_list(organisation=organisation, membership=membership, box="received")[
             :REQUESTS_SHOWN
@@ -173,13 +179,9 @@ def _render_requests(
     hours = mentor_response_hours(
         organisation=organisation, membership_ids={r.mentor.membership_id for r in sent} | {membership.pk}
     )
-    held = mentees_held_per_program(organisation=organisation, membership=membership) if received else {}
+    held = mentees_held_per_program(organisation=organisation, membership=membership) if pending else {}
     context = {
-        "pending": [
-            (r, max(0, r.mentor.capacity - held.get(r.program_id, 0)))
-            for r in received
-            if r.status == RequestStatus.PENDING
-        ],
+        "pending": [(r, max(0, r.mentor.capacity - held.get(r.program_id, 0))) for r in pending],
         "answered": [r for r in received if r.status != RequestStatus.PENDING],
         "sent": [(r, hours.get(r.mentor.membership_id)) for r in sent],
         "my_hours": hours.get(membership.pk),

@@ -499,3 +499,34 @@ def test_mentorship_list_query_count_is_bounded(
         response = client.get(_url("list", org))
     assert len(response.context["rows"]) == min(count, MENTORSHIPS_PAGE_SIZE)
     assert response.context["page"].paginator.count == count
+
+
+@pytest.mark.parametrize("mentors", [5, 30])
+def test_recommendations_query_count_is_bounded(
+    client: Client,
+    *,
+    org: Organisation,
+    program: Program,
+    django_assert_max_num_queries: Queries,
+    mentors: int,
+) -> None:
+    # given: many mentors to rank
+    for _ in range(mentors):
+        mentor(program)
+    me = mentee(program)
+    login(client, me.membership)
+    # when / then: the pool is read in a fixed number of queries, whatever its size
+    with django_assert_max_num_queries(36):
+        response = client.get(_url("recommendations", org, program_id=program.pk))
+    assert len(response.context["recommendations"]) == min(mentors, 10)
+
+
+@pytest.mark.parametrize("name", ["requests", "list"])
+def test_member_pages_outsider_gets_404(
+    client: Client, org: Organisation, outsider: Membership, name: str
+) -> None:
+    # given
+    login(client, outsider)
+    # when / then: another organisation's pages do not exist for them
+    assert client.get(_url(name, org)).status_code == 404
+    assert client.get(_url(name, outsider.organisation)).status_code == 200
