@@ -18,8 +18,8 @@ from django.test import Client
 from PIL import Image
 
 from tandem.matching.models import BlockedPair, MatchRound, Proposal
-from tandem.mentorships.models import Mentorship, MentorshipRequest
-from tandem.mentorships.services import mentorship_request_create
+from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipRequest
+from tandem.mentorships.services import mentorship_request_create, mentorship_start
 from tandem.organisations.models import Invitation, Membership, Organisation, Role
 from tandem.organisations.services import invitation_create
 from tandem.people.models import Profile, Skill
@@ -129,6 +129,7 @@ ENDPOINTS = [
     ),
     Endpoint("post", "/orgs/{org_slug}/requests/{request_id}/withdraw"),
     Endpoint("get", "/orgs/{org_slug}/mentorships"),
+    Endpoint("post", "/orgs/{org_slug}/mentorships/{mentorship_id}/consent", {"accept": False}),
 ]
 WITH_OBJECT_IDS = [e for e in ENDPOINTS if "_id}" in e.path]
 
@@ -180,7 +181,7 @@ class Tenants:
                 .order_by("pk")
                 .values_list("pk", "status")
             ),
-            Mentorship.objects.filter(organisation=self.org_b).count(),
+            sorted(Mentorship.objects.filter(organisation=self.org_b).values_list("pk", "status")),
         )
 
 
@@ -236,7 +237,16 @@ def _programs_of_b(org_b: Organisation, admin_b: Membership) -> dict[str, int]:
     request_to_admin = mentorship_request_create(
         mentee=asker, mentor=admin_as_mentor, message="Please mentor me", by=asker.membership
     )
+    # A proposed match B's admin has yet to answer (programs asking for consent).
+    consenting = make_program(org_b, admin_b, name="B consent")
+    proposed = mentorship_start(
+        mentor=enrolment_create(program=consenting, membership=admin_b, role="mentor"),
+        mentees=[mentee(consenting)],
+        origin=MentorshipOrigin.ROUND,
+        needs_consent=True,
+    )
     return {
+        "mentorship_id": proposed.pk,
         "program_id": main.pk,
         "open_program_id": open_program.pk,
         "enrolment_id": waiting.pk,

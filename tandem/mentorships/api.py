@@ -18,6 +18,7 @@ from tandem.matching.selectors import Recommendation, pair_candidate, recommende
 from tandem.mentorships.errors import RequestInvalid
 from tandem.mentorships.models import Mentorship, MentorshipRequest, RequestStatus
 from tandem.mentorships.schemas import (
+    ConsentIn,
     DeclineIn,
     MentorshipOut,
     ReceivedRequestsOut,
@@ -30,11 +31,13 @@ from tandem.mentorships.schemas import (
 )
 from tandem.mentorships.selectors import (
     mentor_response_hours,
+    mentorship_get,
     mentorship_list,
     mentorship_request_get,
     mentorship_request_list,
 )
 from tandem.mentorships.services import (
+    mentorship_consent,
     mentorship_request_accept,
     mentorship_request_create,
     mentorship_request_decline,
@@ -216,3 +219,17 @@ def request_withdraw(request: HttpRequest, org_slug: str, request_id: ObjectId) 
 def my_mentorships(request: HttpRequest, org_slug: str) -> QuerySet[Mentorship]:
     caller = org_membership(request, org_slug)
     return mentorship_list(organisation=caller.organisation, membership=caller)
+
+
+@router.post(
+    "/orgs/{org_slug}/mentorships/{mentorship_id}/consent",
+    response=MentorshipOut,
+    summary="Accept or decline a proposed match (programs that ask for both sides' consent)",
+)
+def mentorship_consent_answer(
+    request: HttpRequest, org_slug: str, mentorship_id: ObjectId, payload: ConsentIn
+) -> Mentorship:
+    caller = org_membership(request, org_slug)
+    mentorship = mentorship_get(organisation=caller.organisation, mentorship_id=mentorship_id, viewer=caller)
+    mentorship_consent(mentorship=mentorship, by=caller, accept=payload.accept)
+    return mentorship_get(organisation=caller.organisation, mentorship_id=mentorship_id, viewer=caller)

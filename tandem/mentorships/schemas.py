@@ -206,3 +206,9 @@ class RequestQuery(Schema):
 
 class RecommendationQuery(Schema):
     limit: int = Field(10, ge=1, le=50)
+
+
+class ConsentIn(Schema):
+    accept: bool = Field(
+        description="true to accept the proposed match, false to decline it (no reason needed)"
+    )

@@ -54,3 +54,20 @@ def test_mentorship_consent_outsider_cannot_answer(proposed, org):
     mentorship, _, _ = proposed
     with pytest.raises(RequestNotAllowed):
         mentorship_consent(mentorship=mentorship, by=make_member(org), accept=True)
+
+
+def test_mentorship_consent_api_answers_for_the_caller(proposed, org):
+    from tests.api_client import api_client
+
+    mentorship, mentor, mentee = proposed
+    url = f"/api/orgs/{org.slug}/mentorships/{mentorship.pk}/consent"
+    # when both answer yes through the API
+    first = api_client(mentor.membership).post(url, {"accept": True}, content_type="application/json")
+    second = api_client(mentee.membership).post(url, {"accept": True}, content_type="application/json")
+    # then
+    assert first.status_code == 200, first.content
+    assert first.json()["status"] == "proposed"
+    assert second.json()["status"] == "active"
+    # and someone outside the match gets a 404, not a hint
+    stranger = api_client(make_member(org)).post(url, {"accept": False}, content_type="application/json")
+    assert stranger.status_code == 404
