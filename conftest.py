@@ -6,7 +6,23 @@ import pytest
 from django.test import Client
 
 from tandem.organisations.models import Membership, Organisation, Role
+from tandem.people.languages import LANGUAGES
+from tandem.people.models import Language
 from tests.factories import TEST_PASSWORD, make_member, make_organisation
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Languages are seeded by a migration; a transactional test's flush wipes them for the
+    tests that follow it on the same worker, so database tests get them back first."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("_django_db_helper")
+    if not Language.objects.exists():
+        Language.objects.bulk_create([Language(code=c, name=n) for c, n in LANGUAGES], ignore_conflicts=True)
 
 
 @pytest.fixture

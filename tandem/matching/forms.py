@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.boundfield import BoundWidget
 
 from tandem.matching.models import Objective, Solver
 from tandem.matching.services import DEFAULT_SOLVER, SOLVERS_FOR_KIND
@@ -38,10 +39,13 @@ class RoundStartForm(forms.Form):
         if not isinstance(solver, forms.ChoiceField):  # narrows the type for the choices below
             raise TypeError("solver is not a choice field")
         solver.choices = [(s.value, s.label) for s in allowed]
-        solver.help_text = " ".join(f"{s.label}: {SOLVER_HELP[s]}" for s in allowed)
-        self.fields["objective"].help_text = " ".join(
-            f"{Objective(o).label}: {OBJECTIVE_HELP[Objective(o)]}" for o in Objective
-        )
+
+    def solver_options(self) -> list[tuple[BoundWidget, str]]:
+        """Each method's radio button with the plain-words description shown under it."""
+        return [(option, SOLVER_HELP[Solver(option.data["value"])]) for option in self["solver"]]
+
+    def objective_options(self) -> list[tuple[BoundWidget, str]]:
+        return [(option, OBJECTIVE_HELP[Objective(option.data["value"])]) for option in self["objective"]]
 
     def error_field(self, field: str | None) -> str | None:
         return field if field in self.fields else None

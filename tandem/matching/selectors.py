@@ -163,6 +163,17 @@ def proposal_candidate(*, proposal: Proposal, mentor: Enrolment) -> Candidate:
     return Candidate(mentor, score, rows, reasons, _draft_places(scored, proposal)[j])
 
 
+def pair_candidate(*, mentee: Enrolment, mentor: Enrolment) -> Candidate | None:
+    """A mentee-mentor pair of a program scored and explained as rounds do; None when either
+    has left the pool (matched, full, inactive) or the program's rules forbid the pair."""
+    scored = _score_mentee(mentee.program, mentee)
+    j = next((j for j, m in enumerate(scored.pool.mentors) if m.pk == mentor.pk), None)
+    if scored.row is None or j is None or not scored.scorer.allowed([scored.row], [j])[0]:
+        return None
+    score, rows, reasons = explanation_rows(scored.scorer, scored.pool.labels, scored.row, j)
+    return Candidate(scored.pool.mentors[j], score, rows, reasons, scored.pool.capacity[j])
+
+
 # --- self-service recommendations ---------------------------------------------------------------
 
 

@@ -149,6 +149,9 @@ def round_detail(request: OrgRequest, program_id: int, round_id: int) -> HttpRes
     except NotFound as exc:
         raise Http404(exc.message) from exc
     proposals = list(match_round.proposals.all())
+    group = program.kind == ProgramKind.GROUP
+    if group:  # a group's seats together, the best-fitting seat first
+        proposals.sort(key=lambda p: (p.group_index is None, p.group_index or 0, -p.score))
     context: dict[str, Any] = {
         "program": program,
         "match_round": match_round,
@@ -157,7 +160,8 @@ def round_detail(request: OrgRequest, program_id: int, round_id: int) -> HttpRes
         "editable": match_round.status == RoundStatus.DRAFT,
         "running": match_round.status in RUNNING,
         "peer": program.kind == ProgramKind.PEER,
-        "group": program.kind == ProgramKind.GROUP,
+        "group": group,
+        "group_count": len({p.group_index for p in proposals}) if group else 0,
     }
     return render(request, "matching/round.html", context)
 

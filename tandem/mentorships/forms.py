@@ -24,3 +24,7 @@ class DeclineForm(forms.Form):
         max_length=500,
         error_messages={"required": "Give the mentee a short reason — it helps them choose next."},
     )
+
+
+class ConsentForm(forms.Form):
+    accept = forms.TypedChoiceField(choices=[("1", "Accept"), ("0", "Decline")], coerce=lambda v: v == "1")

@@ -14,4 +14,5 @@ urlpatterns = [
     path("requests/<int:request_id>/withdraw/", views.request_withdraw, name="withdraw"),
     path("mentorships/", views.mentorship_index, name="list"),
     path("mentorships/<int:mentorship_id>/", views.mentorship_detail, name="detail"),
+    path("mentorships/<int:mentorship_id>/answer/", views.mentorship_answer, name="answer"),
 ]

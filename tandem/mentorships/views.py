@@ -19,12 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.errors import DomainError, NotFound
 from tandem.matching.selectors import recommended_mentors
 from tandem.mentorships.capacity import remaining_capacity
-from tandem.mentorships.forms import DeclineForm, RequestForm
+from tandem.mentorships.forms import ConsentForm, DeclineForm, RequestForm
 from tandem.mentorships.models import (
     MemberRole,
     Mentorship,
     MentorshipMember,
     MentorshipRequest,
+    MentorshipStatus,
     RequestStatus,
 )
 from tandem.mentorships.selectors import (
@@ -37,6 +38,7 @@ from tandem.mentorships.selectors import (
 )
 from tandem.mentorships.services import (
     mentee_is_matched,
+    mentorship_consent,
     mentorship_request_accept,
     mentorship_request_create,
     mentorship_request_decline,
@@ -292,3 +294,34 @@ def mentorship_detail(request: OrgRequest, mentorship_id: int) -> HttpResponse:
         "mentors": [m for m in others if m.role == MemberRole.MENTOR],
     }
     return render(request, "mentorships/detail.html", context)
+
+
+@require_POST
+@org_view()
+def mentorship_answer(request: OrgRequest, mentorship_id: int) -> HttpResponse:
+    """Accept or decline a proposed match (programs that ask for both sides' consent)."""
+    try:
+        mentorship = mentorship_get(
+            organisation=request.organisation, mentorship_id=mentorship_id, viewer=request.membership
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose to accept or decline the match.")
+    else:
+        accept = form.cleaned_data["accept"]
+        try:
+            answered = mentorship_consent(mentorship=mentorship, by=request.membership, accept=accept)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            if not accept:
+                messages.success(
+                    request, "You declined the match. Nobody is at fault; you can be matched again."
+                )
+            elif answered.status == MentorshipStatus.ACTIVE:
+                messages.success(request, "Everyone accepted: your mentorship has started.")
+            else:
+                messages.success(request, "You accepted. The mentorship starts once everyone has.")
+    return redirect("mentorships:detail", org_slug=request.organisation.slug, mentorship_id=mentorship.pk)

@@ -23,6 +23,7 @@ from tandem.organisations.access import OrgRequest, org_view
 from tandem.organisations.forms import ImportForm
 from tandem.organisations.models import Role
 from tandem.people.imports import ImportRejected
+from tandem.people.selectors import skill_list
 from tandem.programs.errors import EnrolmentBulkInvalid
 from tandem.programs.forms import (
     CapacityForm,
@@ -41,11 +42,13 @@ from tandem.programs.forms import (
 from tandem.programs.imports import enrolment_import_csv
 from tandem.programs.models import (
     Enrolment,
+    EnrolmentQuestion,
     EnrolmentRole,
     EnrolmentStatus,
     Program,
     ProgramKind,
     ProgramStatus,
+    QuestionKind,
 )
 from tandem.programs.selectors import (
     enrolled_membership_ids,
@@ -374,9 +377,15 @@ def _render_enrolments(
 ) -> HttpResponse:
     filters = EnrolmentFilterForm(request.GET)
     rows = enrolment_rows(program=program, role=filters.value("role"), status=filters.value("status"))
+    questions = list(program.questions.all())
+    skill_names = (
+        {s.pk: s.name for s in skill_list(organisation=request.organisation)}
+        if any(q.kind == QuestionKind.SKILLS for q in questions)
+        else {}
+    )
     context = {
         "program": program,
-        "rows": rows,
+        "rows": [(row, _answers_in_words(row.enrolment, questions, skill_names)) for row in rows],
         "filters": filters,
         "status_counts": enrolment_status_counts(program=program),
         "open_for_enrolment": program.status in ENROLLABLE,
@@ -389,6 +398,21 @@ def _render_enrolments(
         "is_mentoring": program.kind != ProgramKind.PEER,
     }
     return render(request, "programs/enrolments.html", context)
+
+
+def _answers_in_words(
+    enrolment: Enrolment, questions: list[EnrolmentQuestion], skill_names: dict[int, str]
+) -> list[tuple[str, str]]:
+    """(question, answer) pairs of the questions this person answered, as the admin reads them."""
+    answered = []
+    for question in questions:
+        value = enrolment.answers.get(str(question.pk))
+        if value in (None, "", []):
+            continue
+        if question.kind == QuestionKind.SKILLS:
+            value = [skill_names.get(skill_id, "a deleted skill") for skill_id in value]
+        answered.append((question.text, ", ".join(value) if isinstance(value, list) else str(value)))
+    return answered
 
 
 def _to_enrolments(request: OrgRequest, program: Program) -> HttpResponse:

@@ -52,6 +52,9 @@ def dashboard(request: OrgRequest) -> HttpResponse:
             "members": org_url("organisations:members", slug),
             "taxonomy": org_url("organisations:taxonomy", slug),
             "import_people": org_url("organisations:import_people", slug),
+            "programs": org_url("programs:list", slug),
+            "mentorships": org_url("mentorships:list", slug),
+            "requests": org_url("mentorships:requests", slug),
         },
     }
     if membership.is_program_admin:

@@ -9,15 +9,25 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tandem.matching.models import MatchRound, RoundStatus
+from tandem.matching.models import MatchRound, Proposal, RoundStatus
 from tandem.mentorships.models import Mentorship, MentorshipRequest, MentorshipStatus, RequestStatus
 from tandem.organisations.models import Membership, Organisation, Role
+from tandem.people.models import Language
 from tandem.programs.models import Enrolment, Program, ProgramStatus
 from tests.e2e.conftest import assert_accessible, screenshot
 from tests.factories import TEST_PASSWORD, make_member
 from tests.program_setup import make_program, mentee, mentor, person
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the languages seeded by a data migration survive the flush between journeys.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def english() -> None:
+    """The people below speak English. Languages come from a data migration, and the flush
+    between browser tests does not reliably bring them back when other tests ran first in the
+    same process (the serialized copy is missing from the connection), so make sure it exists."""
+    Language.objects.get_or_create(code="en", defaults={"name": "English"})
 
 
 def _sign_in(page: Any, email: str) -> None:
@@ -61,7 +71,7 @@ def pool(org: Organisation) -> dict[str, list[Membership]]:
 
 
 def _enrol_chosen(page: Any, people: list[Membership], role: str) -> None:
-    section = page.locator("section", has=page.get_by_role("heading", name="Chosen people"))
+    section = page.get_by_role("region", name="Chosen people")
     for membership in people:
         section.get_by_label(membership.user.full_name).check()
     section.get_by_label("Enrol them as").select_option(label=role)
@@ -89,6 +99,14 @@ def test_admin_runs_a_program_from_template_to_published_round(page, org, admin,
     assert program.template_key == "onboarding"
     assert program.criteria_weights["timezone"] == 8
     _visit(page, "matching-03-program-draft")
+    # and: its settings and enrolment questions pages are there to adjust
+    page.get_by_role("button", name="Settings").click()
+    expect(page.get_by_label("Weight of Time-zone overlap")).to_have_value("8.0")
+    _visit(page, "matching-03a-settings")
+    page.go_back()
+    page.get_by_role("button", name="Questions").click()
+    _visit(page, "matching-03b-questions")
+    page.go_back()
 
     # when: she opens it for enrolment
     page.get_by_role("button", name="Move to “Open for enrolment”").click()
@@ -123,18 +141,34 @@ def test_admin_runs_a_program_from_template_to_published_round(page, org, admin,
     expect(page.get_by_text("First-come matching would have matched")).to_be_visible()
     match_round = MatchRound.objects.get(program=program)
     assert match_round.status == RoundStatus.DRAFT
-    proposals = list(match_round.proposals.select_related("mentee__membership__user", "mentor__membership__user"))
+    proposals = list(
+        match_round.proposals.select_related("mentee__membership__user", "mentor__membership__user")
+    )
     assert len(proposals) == 4
     page.get_by_role("group").filter(has_text="Breakdown").first.locator("summary").click()
     _visit(page, "matching-07-draft")
+
+    # when: she looks at other mentors for one mentee
+    page.get_by_role(
+        "button", name=f"Swap the mentor of {proposals[2].mentee.membership.user.full_name}"
+    ).click()
+    # then: candidates are listed with their fit and places left
+    expect(
+        page.get_by_role(
+            "heading", name=f"Another mentor for {proposals[2].mentee.membership.user.full_name}"
+        )
+    ).to_be_visible()
+    _visit(page, "matching-07a-swap")
+    page.get_by_role("link", name="Back to the draft").click()
+    page.wait_for_load_state()
 
     # when: she locks one pair (in place, by htmx) and removes another
     keep, drop = proposals[0], proposals[1]
     keep_names = f"{keep.mentee.membership.user.full_name} and {keep.mentor.membership.user.full_name}"
     drop_names = f"{drop.mentee.membership.user.full_name} and {drop.mentor.membership.user.full_name}"
-    page.get_by_role("button", name=f"Lock {keep_names}").click()
-    expect(page.get_by_role("button", name=f"Unlock {keep_names}")).to_be_visible()
-    page.get_by_role("button", name=f"Remove {drop_names}").click()
+    page.get_by_role("button", name=f"Lock {keep_names}", exact=True).click()
+    expect(page.get_by_role("button", name=f"Unlock {keep_names}", exact=True)).to_be_visible()
+    page.get_by_role("button", name=f"Remove {drop_names}", exact=True).click()
     page.wait_for_load_state()
     # then: the removed mentee is listed as unmatched, with the reason
     unmatched = page.locator("#unmatched")
@@ -183,7 +217,7 @@ def test_mentee_requests_a_recommended_mentor_who_accepts(page, org, admin):
     # then: the best fit comes first, with reasons, places left and a link to the directory
     cards = page.locator(".recommendation")
     expect(cards).to_have_count(2)
-    expect(cards.first.get_by_text("Ada Lovelace")).to_be_visible()
+    expect(cards.first.get_by_role("link", name="Ada Lovelace")).to_be_visible()
     expect(cards.first.get_by_text("2 places left")).to_be_visible()
     expect(page.get_by_role("button", name="Browse the directory")).to_be_visible()
     _visit(page, "selfservice-03-recommendations")
@@ -219,3 +253,52 @@ def test_mentee_requests_a_recommended_mentor_who_accepts(page, org, admin):
     request.refresh_from_db()
     assert request.status == RequestStatus.ACCEPTED
     assert Mentorship.objects.filter(program=program, status=MentorshipStatus.ACTIVE).count() == 1
+
+
+def test_round_page_follows_a_running_round_until_its_draft_is_ready(page, org, admin):
+    # given: a round still running in the background
+    program = make_program(org, admin, status=ProgramStatus.MATCHING, name="Pilot")
+    ada, mia = mentor(program, full_name="Ada Lovelace"), mentee(program, full_name="Mia Newcomer")
+    match_round = MatchRound.objects.create(
+        program=program, solver="optimal", created_by=admin.user, status=RoundStatus.RUNNING, progress=35
+    )
+    _sign_in(page, "priya@example.com")
+    # when: the admin opens it
+    page.goto(f"/o/{org.slug}/programs/{program.pk}/rounds/{match_round.pk}/")
+    # then: the progress shows, and is polled
+    expect(page.get_by_role("heading", name="Matching in progress")).to_be_visible()
+    _visit(page, "matching-12-round-running")
+    MatchRound.objects.filter(pk=match_round.pk).update(progress=80, progress_label="Explaining every pair")
+    expect(page.get_by_text("Explaining every pair — 80%")).to_be_visible()
+    # when: the run finishes
+    Proposal.objects.create(
+        match_round=match_round, mentee=mia, mentor=ada, score=0.7, reasons=["Speaks English"]
+    )
+    MatchRound.objects.filter(pk=match_round.pk).update(
+        status=RoundStatus.DRAFT, progress=100, metrics={"pool_mentees": 1, "pool_mentors": 1}
+    )
+    # then: the page reloads itself with the draft
+    expect(page.get_by_role("heading", name="Proposed pairs (1)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Matching in progress")).to_have_count(0)
+    _visit(page, "matching-13-round-ready")
+
+
+def test_self_service_pages_fit_a_phone(phone_page, org, admin):
+    # given: a mentee of a self-service program on a phone
+    page = phone_page
+    program = make_program(org, admin, name="Engineering mentoring", matching_mode="self_service")
+    mentor(program, full_name="Ada Lovelace", expertise=4)
+    mia = mentee(program, full_name="Mia Newcomer")
+    _sign_in(page, mia.membership.user.email)
+    for path, name in [
+        (f"/o/{org.slug}/programs/{program.pk}/", "selfservice-phone-program"),
+        (f"/o/{org.slug}/programs/{program.pk}/mentors/", "selfservice-phone-recommendations"),
+    ]:
+        # when
+        page.goto(path)
+        # then: nothing overflows sideways
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, f"{path} is {overflow}px wider than the phone screen"
+        _visit(page, name)

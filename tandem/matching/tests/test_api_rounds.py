@@ -168,18 +168,31 @@ def test_round_start_while_one_runs_is_a_conflict(
 def test_round_endpoints_are_refused_to_plain_members(
     program: Program, program_admin: Membership, member: Membership
 ) -> None:
-    # given
+    # given a draft with one pair, and a free mentor
     match_round = draft_round(program, program_admin, [(mentee(program), mentor(program))])
+    proposal = match_round.proposals.select_related("match_round__program").get()
+    free = mentor(program)
+    before = _state(match_round)
     client = api_client(member)
-    # when
+    # when a plain member tries every round operation
     responses = [
         client.post(_url(program), {}, content_type=JSON),
         client.get(_url(program)),
         client.get(_url(program, f"/{match_round.pk}")),
+        client.post(_url(program, f"/{match_round.pk}/rerun")),
         client.post(_url(program, f"/{match_round.pk}/publish")),
+        client.post(_url(program, f"/{match_round.pk}/discard")),
+        client.post(_proposal_url(proposal, "/lock")),
+        client.post(_proposal_url(proposal, "/unlock")),
+        client.delete(_proposal_url(proposal)),
+        client.get(_proposal_url(proposal, "/candidates")),
+        client.post(_proposal_url(proposal, "/swap"), {"mentor_enrolment_id": free.pk}, content_type=JSON),
+        client.post(_proposal_url(proposal, "/block")),
     ]
-    # then
-    assert [r.status_code for r in responses] == [403] * 4
+    # then each is refused and nothing changed
+    assert [r.status_code for r in responses] == [403] * len(responses)
+    assert {r.json()["detail"] for r in responses} == {"This needs the program admin role in Acme."}
+    assert _state(match_round) == before
     assert MatchRound.objects.count() == 1
     assert not Mentorship.objects.exists()
 

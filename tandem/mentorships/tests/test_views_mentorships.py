@@ -530,3 +530,71 @@ def test_member_pages_outsider_gets_404(
     # when / then: another organisation's pages do not exist for them
     assert client.get(_url(name, org)).status_code == 404
     assert client.get(_url(name, outsider.organisation)).status_code == 200
+
+
+def test_mentorship_answer_both_accept_and_it_starts(
+    client: Client, org: Organisation, program: Program
+) -> None:
+    # given: a match that needs both sides' consent
+    ada, mia = mentor(program), mentee(program)
+    mentorship = mentorship_start(
+        mentor=ada, mentees=[mia], origin=MentorshipOrigin.ROUND, needs_consent=True
+    )
+    url = _url("answer", org, mentorship_id=mentorship.pk)
+    login(client, mia.membership)
+    page = client.get(_url("detail", org, mentorship_id=mentorship.pk)).content.decode()
+    assert "do you accept?" in page
+    # when: the mentee accepts
+    response = client.post(url, {"accept": "1"}, follow=True)
+    # then: it waits for the mentor
+    assert "starts once everyone has" in response.content.decode()
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.PROPOSED
+    # when: the mentor accepts too
+    login(client, ada.membership)
+    client.post(url, {"accept": "1"})
+    # then
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.ACTIVE
+
+
+def test_mentorship_answer_decline_ends_it_and_a_second_answer_is_refused(
+    client: Client, org: Organisation, program: Program
+) -> None:
+    # given
+    ada, mia = mentor(program), mentee(program)
+    mentorship = mentorship_start(
+        mentor=ada, mentees=[mia], origin=MentorshipOrigin.ROUND, needs_consent=True
+    )
+    url = _url("answer", org, mentorship_id=mentorship.pk)
+    login(client, ada.membership)
+    # when
+    client.post(url, {"accept": "0"})
+    # then
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.DECLINED
+    # when: the mentee answers afterwards
+    login(client, mia.membership)
+    response = client.post(url, {"accept": "1"}, follow=True)
+    # then
+    assert "This match is already declined." in response.content.decode()
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.DECLINED
+
+
+def test_mentorship_answer_by_someone_else_is_404(
+    client: Client, org: Organisation, program: Program, member: Membership, outsider: Membership
+) -> None:
+    # given
+    mentorship = mentorship_start(
+        mentor=mentor(program), mentees=[mentee(program)], origin=MentorshipOrigin.ROUND, needs_consent=True
+    )
+    for who, slug in [(member, org.slug), (outsider, outsider.organisation.slug)]:
+        login(client, who)
+        # when
+        url = reverse("mentorships:answer", kwargs={"org_slug": slug, "mentorship_id": mentorship.pk})
+        response = client.post(url, {"accept": "0"})
+        # then
+        assert response.status_code == 404
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.PROPOSED

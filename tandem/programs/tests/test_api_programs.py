@@ -411,6 +411,21 @@ def test_program_questions_bad_question_changes_nothing(
     assert list(program.questions.values_list("text", flat=True)) == ["Kept"]
 
 
+def test_program_questions_are_refused_to_plain_members(
+    program_admin: Membership, member: Membership, org: Organisation
+) -> None:
+    # given
+    program = make_program(org, program_admin, status=ProgramStatus.DRAFT)
+    program_set_questions(program=program, by=program_admin, questions=[QuestionSpec(text="Kept")])
+    # when
+    response = api_client(member).put(
+        _url(org, f"/{program.pk}/questions"), {"questions": [{"text": "Mine"}]}, content_type=JSON
+    )
+    # then
+    assert response.status_code == 403
+    assert list(program.questions.values_list("text", flat=True)) == ["Kept"]
+
+
 def test_program_questions_are_frozen_once_people_enrol(program_admin: Membership, org: Organisation) -> None:
     # given
     program = make_program(org, program_admin)
@@ -726,13 +741,16 @@ def test_enrolment_accept_and_refuse(program_admin: Membership, org: Organisatio
     assert first.status == EnrolmentStatus.ACTIVE
 
 
-def test_enrolment_accept_is_refused_to_plain_members(program_admin: Membership, org: Organisation) -> None:
+@pytest.mark.parametrize("action", ["approve", "decline"])
+def test_enrolment_accept_and_refuse_are_refused_to_plain_members(
+    program_admin: Membership, org: Organisation, action: str
+) -> None:
     # given
     program = make_program(org, program_admin, requires_enrolment_approval=True)
     waiting = mentee(program)
     other = mentee(program)
     # when
-    response = api_client(other.membership).post(_url(org, f"/{program.pk}/enrolments/{waiting.pk}/approve"))
+    response = api_client(other.membership).post(_url(org, f"/{program.pk}/enrolments/{waiting.pk}/{action}"))
     # then
     assert response.status_code == 403
     waiting.refresh_from_db()
