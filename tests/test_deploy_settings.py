@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DEBUG"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     clean.update(env, DJANGO_SETTINGS_MODULE="config.settings.production")
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
