@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test.utils import override_settings
 from django.urls import reverse
 
 from tandem.people.demo import DEFAULT_PEOPLE, DEFAULT_SEED, DEMO_LOGINS, DEMO_PASSWORD, MIN_PEOPLE, demo_load
@@ -31,7 +32,9 @@ class Command(BaseCommand):
     def handle(self, *_args: Any, **options: Any) -> None:
         if options["people"] < MIN_PEOPLE:
             raise CommandError(f"--people must be at least {MIN_PEOPLE}.")
-        result = demo_load(seed=options["seed"], people=options["people"])
+        # The demo's people have no real inboxes: don't print a "you were matched" email for each.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            result = demo_load(seed=options["seed"], people=options["people"])
         name = result.organisation.name
         if result.created:
             self.stdout.write(
