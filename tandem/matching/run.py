@@ -103,11 +103,8 @@ def solve(
         result = matchmaker.stable(mentee_prefs, mentor_prefs, np.asarray(pool.capacity), proposing="mentee")
         return Solved(result.pairs, None)
     if solver == Solver.PEERS:
-        symmetric = np.minimum(scores, scores.T)  # forbidden either way -> forbidden
-        finite = np.isfinite(symmetric)
-        symmetric = np.where(
-            finite, (np.where(finite, scores, 0) + np.where(finite, scores.T, 0)) / 2, -np.inf
-        )
+        # Average the two directions; -inf (forbidden either way) stays -inf under addition.
+        symmetric = (scores + scores.T) / 2
         np.fill_diagonal(symmetric, -np.inf)
         result = matchmaker.pair_peers(symmetric)
         return Solved(result.pairs, None)
