@@ -17,9 +17,16 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from tandem.accounts.api import router as accounts_router
 from tandem.accounts.api_auth import ApiTokenAuth, BrowserSessionAuth
+from tandem.advancement.api import router as advancement_router
+from tandem.agreements.api import router as agreements_router
 from tandem.errors import DomainError
+from tandem.feedback.api import router as feedback_router
+from tandem.goals.api import router as goals_router
+from tandem.health.api import router as health_router
 from tandem.matching.api import router as matching_router
+from tandem.meetings.api import router as meetings_router
 from tandem.mentorships.api import router as mentorships_router
+from tandem.notifications.api import router as notifications_router
 from tandem.organisations.api import router as organisations_router
 from tandem.people.api import router as people_router
 from tandem.programs.api import router as programs_router
@@ -42,6 +49,13 @@ api.add_router("/", people_router)
 api.add_router("/", programs_router)
 api.add_router("/", matching_router)
 api.add_router("/", mentorships_router)
+api.add_router("/", notifications_router)
+api.add_router("/", agreements_router)
+api.add_router("/", goals_router)
+api.add_router("/", meetings_router)
+api.add_router("/", feedback_router)
+api.add_router("/", advancement_router)
+api.add_router("/", health_router)
 
 # Last, so it only catches what no operation matched: unknown /api/ paths answer in JSON too.
 fallback_router = Router()

@@ -28,38 +28,10 @@ from tandem.programs.models import Enrolment, EnrolmentQuestion, EnrolmentStatus
 from tandem.programs.services import enrolment_create
 from tests.api_client import api_client
 from tests.factories import make_member, make_organisation, profile_of
+from tests.isolation import Endpoint, OrgB, parts
 from tests.program_setup import draft_round, make_program, mentee, mentor, skill
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    path: str  # OpenAPI form, with {org_slug} and the object ids of the organisation under attack
-    body: dict[str, Any] | None = None
-    # (placeholder, key of the ids) where an operation needs another object than the placeholder's
-    # default: e.g. enrolling in a program that nobody has joined yet.
-    use: tuple[tuple[str, str], ...] = ()
-
-    def url(self, slug: str, ids: dict[str, int]) -> str:
-        chosen = {placeholder: ids[key] for placeholder, key in self.use}
-        return "/api" + self.path.format(org_slug=slug, kind="skills", **{**ids, **chosen})
-
-    def payload(self, ids: dict[str, int]) -> dict[str, Any] | None:
-        """The body, with `"{key}"` strings (alone or in lists) replaced by the ids under attack."""
-
-        def fill(value: Any) -> Any:
-            if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
-                return ids[value[1:-1]]
-            if isinstance(value, list):
-                return [fill(v) for v in value]
-            return value
-
-        return None if self.body is None else {k: fill(v) for k, v in self.body.items()}
-
-    def __str__(self) -> str:
-        return f"{self.method.upper()} {self.path}"
 
 
 PROGRAM = "/orgs/{org_slug}/programs/{program_id}"
@@ -67,7 +39,8 @@ ROUND = PROGRAM + "/rounds/{round_id}"
 PROPOSAL = ROUND + "/proposals/{proposal_id}"
 
 
-ENDPOINTS = [
+PARTS = parts()
+CORE_ENDPOINTS = [
     Endpoint("get", "/orgs/{org_slug}"),
     Endpoint("get", "/orgs/{org_slug}/members"),
     Endpoint("patch", "/orgs/{org_slug}/members/{member_id}", {"role": "member", "is_active": False}),
@@ -131,6 +104,7 @@ ENDPOINTS = [
     Endpoint("get", "/orgs/{org_slug}/mentorships"),
     Endpoint("post", "/orgs/{org_slug}/mentorships/{mentorship_id}/consent", {"accept": False}),
 ]
+ENDPOINTS = CORE_ENDPOINTS + [endpoint for part in PARTS for endpoint in part.ENDPOINTS]
 WITH_OBJECT_IDS = [e for e in ENDPOINTS if "_id}" in e.path]
 
 
@@ -182,6 +156,7 @@ class Tenants:
                 .values_list("pk", "status")
             ),
             sorted(Mentorship.objects.filter(organisation=self.org_b).values_list("pk", "status")),
+            *(part.snapshot(self.org_b) for part in PARTS),
         )
 
 
@@ -205,6 +180,8 @@ def tenants(db: None) -> Tenants:
         "item_id": Skill.objects.filter(organisation=org_b).order_by("pk").first().pk,  # type: ignore[union-attr]
         **_programs_of_b(org_b, admin_b),
     }
+    for part in PARTS:
+        ids_b.update(part.setup(OrgB(org_b, admin_b, member_b, dict(ids_b))))
     return Tenants(org_a, admin_a, org_b, admin_b, member_b, ids_b)
 
 
@@ -245,7 +222,26 @@ def _programs_of_b(org_b: Organisation, admin_b: Membership) -> dict[str, int]:
         origin=MentorshipOrigin.ROUND,
         needs_consent=True,
     )
+    # Two live mentorships of B's admin, one on each side, for the relationship endpoints.
+    as_mentor = mentorship_start(
+        mentor=admin_as_mentor,
+        mentees=[mentee(mentoring)],
+        origin=MentorshipOrigin.ADMIN,
+        needs_consent=False,
+    )
+    living = make_program(org_b, admin_b, name="B living", matching_mode="self_service")
+    mentor_of_admin = mentor(living)
+    as_mentee = mentorship_start(
+        mentor=mentor_of_admin,
+        mentees=[enrolment_create(program=living, membership=admin_b, role="mentee")],
+        origin=MentorshipOrigin.ADMIN,
+        needs_consent=False,
+    )
     return {
+        "mentorship_as_mentor_id": as_mentor.pk,
+        "mentee_of_admin_id": as_mentor.members.get(role="mentee").membership_id,
+        "mentorship_as_mentee_id": as_mentee.pk,
+        "mentor_of_admin_id": mentor_of_admin.membership_id,
         "mentorship_id": proposed.pk,
         "program_id": main.pk,
         "open_program_id": open_program.pk,

@@ -30,6 +30,13 @@ INSTALLED_APPS = [
     "tandem.programs",
     "tandem.mentorships",
     "tandem.matching",
+    "tandem.notifications",
+    "tandem.agreements",
+    "tandem.goals",
+    "tandem.meetings",
+    "tandem.feedback",
+    "tandem.advancement",
+    "tandem.health",
     "tandem.web",
 ]
 

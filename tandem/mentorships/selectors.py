@@ -122,3 +122,34 @@ def mentees_held_per_program(*, organisation: Organisation, membership: Membersh
     ).values_list("mentorship_id", flat=True):
         held[mentorship_program[mentorship_id]] += 1
     return dict(held)
+
+
+def mentorship_get_for_oversight(
+    *, organisation: Organisation, mentorship_id: int, viewer: Membership
+) -> Mentorship:
+    """A mentorship the viewer takes part in, or any of the organisation's if the viewer is a
+    program admin (who oversees health, check-ins and concerns). Anyone else: not found.
+
+    What the viewer may then see inside it (private notes, unshared feedback) is for each
+    app's own selectors to decide; this only answers "may they open it at all".
+    """
+    if not viewer.is_program_admin:
+        return mentorship_get(organisation=organisation, mentorship_id=mentorship_id, viewer=viewer)
+    members = MentorshipMember.objects.select_related("membership__user", "membership__profile").order_by(
+        "role", "pk"
+    )
+    mentorship = (
+        Mentorship.objects.filter(organisation=organisation, pk=mentorship_id)
+        .select_related("program")
+        .prefetch_related(Prefetch("members", queryset=members))
+        .first()
+    )
+    if mentorship is None:
+        raise MentorshipNotFound("No such mentorship.")
+    return mentorship
+
+
+def member_of(mentorship: Mentorship, viewer: Membership) -> MentorshipMember | None:
+    """The viewer's place in the mentorship (uses the prefetched members), or None if they are
+    not in it (e.g. an admin overseeing it)."""
+    return next((m for m in mentorship.members.all() if m.membership_id == viewer.pk), None)

@@ -21,13 +21,13 @@ from tandem.matching.selectors import recommended_mentors
 from tandem.mentorships.capacity import remaining_capacity
 from tandem.mentorships.forms import ConsentForm, DeclineForm, RequestForm
 from tandem.mentorships.models import (
-    MemberRole,
     Mentorship,
     MentorshipMember,
     MentorshipRequest,
     MentorshipStatus,
     RequestStatus,
 )
+from tandem.mentorships.pages import relationship_page
 from tandem.mentorships.selectors import (
     mentees_held_per_program,
     mentor_response_hours,
@@ -280,20 +280,8 @@ def _sides(
 @require_GET
 @org_view()
 def mentorship_detail(request: OrgRequest, mentorship_id: int) -> HttpResponse:
-    try:
-        mentorship = mentorship_get(
-            organisation=request.organisation, mentorship_id=mentorship_id, viewer=request.membership
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    me, others = _sides(mentorship, request.membership.pk)
-    context = {
-        "mentorship": mentorship,
-        "me": me,
-        "others": others,
-        "mentors": [m for m in others if m.role == MemberRole.MENTOR],
-    }
-    return render(request, "mentorships/detail.html", context)
+    page = relationship_page(request, mentorship_id, allow_oversight=True)
+    return render(request, "mentorships/detail.html", page.context())
 
 
 @require_POST

@@ -51,6 +51,13 @@ class Program(models.Model):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     default_cadence = models.CharField(max_length=20, choices=Cadence.choices, default=Cadence.MONTHLY)
+    # Health check-ins: the first this many days after a mentorship starts, then every so often.
+    checkin_first_days = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    checkin_every_days = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(7), MaxValueValidator(365)]
+    )
     group_min_size = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(2)])
     group_max_size = models.PositiveSmallIntegerField(default=6, validators=[MaxValueValidator(30)])
     default_mentor_capacity = models.PositiveSmallIntegerField(default=2, validators=[MaxValueValidator(20)])

@@ -11,13 +11,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tandem.mentorships.tasks import expire_requests
-
-PERIODIC_TASKS = [expire_requests]
+from tandem.periodic import periodic_tasks
 
 
 class Command(BaseCommand):
-    help = "Enqueue the periodic tasks (request expiry, …) once, or every N seconds."
+    help = "Enqueue every periodic task (request expiry, reminders, …) once, or every N seconds."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Enqueue once and exit (for cron).")
@@ -25,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *_args: Any, **options: Any) -> None:
         while True:
-            for periodic in PERIODIC_TASKS:
+            for periodic in periodic_tasks():
                 result = periodic.enqueue()
                 self.stdout.write(f"{periodic.name}: enqueued ({result.status})")
             if options["once"]:

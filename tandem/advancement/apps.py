@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AdvancementConfig(AppConfig):
+    name = "tandem.advancement"
+    label = "advancement"

@@ -1,0 +1,7 @@
+"""JSON API of the goals app: organisation-scoped under /api/orgs/{org_slug}/."""
+
+# No `from __future__ import annotations`: ninja reads signatures at runtime.
+
+from ninja import Router
+
+router = Router(tags=["goals"])

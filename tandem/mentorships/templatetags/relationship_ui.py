@@ -1,0 +1,31 @@
+"""{% load relationship_ui %} — the tabs of a mentorship's pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+from tandem.mentorships.pages import TABS
+
+register = template.Library()
+
+
+@register.inclusion_tag("mentorships/_tabs.html", takes_context=True)
+def relationship_tabs(context: dict[str, Any], org_slug: str, mentorship_id: int) -> dict[str, Any]:
+    """One link per existing tab page; the current page is marked."""
+    request = context["request"]
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    tabs = []
+    for name, label in TABS:
+        try:
+            url = reverse(name, kwargs={"org_slug": org_slug, "mentorship_id": mentorship_id})
+        except NoReverseMatch:
+            continue
+        # A tab stays current on its sub-pages (meetings:… under the Meetings tab).
+        active = current == name or (
+            name != "mentorships:detail" and current.split(":")[0] == name.split(":")[0]
+        )
+        tabs.append({"url": url, "label": label, "active": active})
+    return {"tabs": tabs}
