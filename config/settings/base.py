@@ -136,6 +136,7 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tandem <tandem@localhost>")
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")  # public base URL for links in emails
 
 # "thread": in-process runner for the embedded setup; "database": django-tasks-db with
 # `manage.py db_worker` processes (scale-out); "immediate": run inline (tests).

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -199,40 +198,14 @@ def pair_block(*, program: Program, mentee: Membership, mentor: Membership, by: 
     return blocked
 
 
-def _notify_published(program: Program, proposals: list[Proposal], needs_consent: bool) -> None:
-    """Tell everyone matched who their partner is, once the publication has committed."""
-    partners: dict[int, tuple[str, str, set[str]]] = {}
-    for p in proposals:
-        for me, other in ((p.mentee, p.mentor), (p.mentor, p.mentee)):
-            user = me.membership.user
-            entry = partners.setdefault(me.membership_id, (user.email, user.get_short_name(), set()))
-            entry[2].add(other.membership.user.full_name)
-    next_step = (
-        "Please confirm the match in Tandem — it starts once everyone has said yes."
-        if needs_consent
-        else "Say hello and agree how you will work together: Tandem shows why you were matched."
-    )
-    messages = [
-        (
-            f"You have been matched in {program.name}",
-            (
-                f"Hi {first_name},\n\nYou have been matched with {', '.join(sorted(names))} "
-                f"in the program “{program.name}”.\n{next_step}\n"
-            ),
-            None,
-            [email],
-        )
-        for email, first_name, names in partners.values()
-    ]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
-
-
 @transaction.atomic
 def match_round_publish(*, match_round: MatchRound, by: Membership) -> int:
     """Turn every proposal into a mentorship, all or nothing. Returns how many were created.
 
     Capacity is re-checked under lock against mentorships that appeared since the run (a
     self-service request accepted meanwhile), so publishing can never overfill a mentor.
+    Everyone matched is told by `mentorship_start` (a MATCHED notification, emailed per their
+    preferences once this transaction commits).
     """
     program = match_round.program
     _require_program_admin(by, program)
@@ -296,7 +269,6 @@ def match_round_publish(*, match_round: MatchRound, by: Membership) -> int:
                 match_round_id=locked_round.pk,
             )
             created += 1
-    _notify_published(program, proposals, needs_consent)
     locked_round.status = RoundStatus.PUBLISHED
     locked_round.published_by = by.user
     locked_round.published_at = timezone.now()

@@ -23,3 +23,31 @@ class AlreadyMatched(Conflict):
 
 class MentorshipNotFound(NotFound):
     pass
+
+
+class LifecycleConflict(Conflict):
+    """The mentorship is not in a state that allows this change (e.g. resuming an active one)."""
+
+
+class LifecycleNotAllowed(PermissionDenied):
+    pass
+
+
+class LifecycleInvalid(DomainError):
+    pass
+
+
+class ConcernNotFound(NotFound):
+    pass
+
+
+class ConcernInvalid(DomainError):
+    pass
+
+
+class ConcernConflict(Conflict):
+    pass
+
+
+class RematchInvalid(DomainError):
+    pass

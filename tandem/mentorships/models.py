@@ -65,6 +65,14 @@ class Mentorship(models.Model):
     def __str__(self) -> str:
         return f"Mentorship #{self.pk} in {self.program}"
 
+    @property
+    def end_reason_label(self) -> str:
+        """The no-fault reason an early ending gave, in words."""
+        try:
+            return str(EndReason(self.end_reason).label)
+        except ValueError:
+            return self.end_reason
+
 
 class MemberRole(models.TextChoices):
     MENTOR = "mentor", "Mentor"
@@ -140,3 +148,111 @@ class MentorshipRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Request {self.mentee} → {self.mentor} ({self.status})"
+
+
+# --- lifecycle, concerns and re-matching ------------------------------------------------------------
+
+
+class EndReason(models.TextChoices):
+    """Why a mentorship ended early. No-fault by design: none of these blames anyone."""
+
+    SCHEDULES = "schedules", "Our schedules don't fit"
+    GOALS_CHANGED = "goals_changed", "Goals changed"
+    NOT_THE_RIGHT_FIT = "not_the_right_fit", "Not the right fit"
+    LEFT_ORGANISATION = "left_organisation", "Someone left the organisation"
+    OTHER = "other", "Another reason"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Started by an admin"
+    PAUSED = "paused", "Paused"
+    RESUMED = "resumed", "Resumed"
+    COMPLETED = "completed", "Completed"
+    ENDED_EARLY = "ended_early", "Ended early"
+
+
+class MentorshipEvent(models.Model):
+    """The audit trail of a mentorship's lifecycle: who moved it, from what, to what, when and why.
+
+    `reason` is seen by everyone in the mentorship (a pause reason, the no-fault end reason, a
+    completion reflection); `private_note` only by its author and the program admins.
+    """
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    from_status = models.CharField(max_length=20, choices=MentorshipStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=MentorshipStatus.choices)
+    by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    by_admin = models.BooleanField(default=False, help_text="Done by a program admin overseeing it")
+    reason = models.CharField(max_length=1000, blank=True)
+    private_note = models.TextField(max_length=2000, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.mentorship}: {self.from_status or '-'} → {self.to_status}"
+
+
+class ConcernStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    RESOLVED = "resolved", "Resolved"
+
+
+class Concern(models.Model):
+    """A participant's worry about their mentorship, told privately to the program admins.
+
+    Only its author and the organisation's program admins ever see it — never the other side.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="concerns")
+    raised_by = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="concerns_raised")
+    text = models.TextField(max_length=4000)
+    status = models.CharField(max_length=15, choices=ConcernStatus.choices, default=ConcernStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # What the admins answered the author (seen by the author and the admins).
+    acknowledgement = models.TextField(max_length=2000, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "status"])]
+
+    def __str__(self) -> str:
+        return f"Concern #{self.pk} about {self.mentorship} ({self.status})"
+
+
+class Rematch(models.Model):
+    """A mentee's pick in the guided re-match after a mentorship ended early.
+
+    In programs where mentees may ask mentors themselves the pick becomes a request (`request`;
+    the mentorship it starts is `request.mentorship`). Where admins make the matches it is passed
+    to them instead (`request` stays empty) and recorded as the mentee's preferred mentor.
+    """
+
+    ended = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="rematches")
+    mentee = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    message = models.TextField(max_length=2000)
+    score = models.FloatField(null=True, blank=True)
+    request = models.ForeignKey(
+        MentorshipRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="rematches"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Re-match of {self.mentee} after {self.ended} → {self.mentor}"

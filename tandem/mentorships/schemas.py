@@ -10,14 +10,19 @@ from ninja import Field, Schema
 from tandem.matching.schemas import CriterionOut
 from tandem.matching.selectors import Recommendation
 from tandem.mentorships.models import (
+    Concern,
+    ConcernStatus,
     Consent,
-    Health,
+    EndReason,
+    EventKind,
     MemberRole,
     Mentorship,
+    MentorshipEvent,
     MentorshipMember,
     MentorshipOrigin,
     MentorshipRequest,
     MentorshipStatus,
+    Rematch,
     RequestStatus,
 )
 from tandem.organisations.schemas import InputSchema, ObjectId
@@ -165,7 +170,8 @@ class MentorshipOut(Schema):
     program: ProgramRefOut
     status: MentorshipStatus
     origin: MentorshipOrigin
-    health: Health
+    # No health here: participants would read the other side's private check-ins off it.
+    # Program admins get it from /health and /health/attention.
     members: list[MentorshipMemberOut]
     score: float | None
     explanation: list[CriterionOut] = Field(description="Why we were matched, criterion by criterion")
@@ -211,4 +217,132 @@ class RecommendationQuery(Schema):
 class ConsentIn(Schema):
     accept: bool = Field(
         description="true to accept the proposed match, false to decline it (no reason needed)"
+    )
+
+
+# --- lifecycle, concerns, re-match, admin-created mentorships --------------------------------------
+
+
+class PauseIn(InputSchema):
+    reason: str = Field("", max_length=500, description="Optional; seen by everyone in the mentorship")
+
+
+class CompleteIn(InputSchema):
+    reflection: str = Field(
+        max_length=1000, description="A short reflection, seen by everyone in the mentorship"
+    )
+
+
+class EndIn(InputSchema):
+    reason: EndReason = Field(description="The no-fault reason, seen by everyone in the mentorship")
+    private_note: str = Field(
+        "", max_length=2000, description="Optional note to the program admins only — never the other side"
+    )
+
+
+class EventOut(Schema):
+    id: int
+    kind: EventKind
+    from_status: MentorshipStatus | None
+    to_status: MentorshipStatus
+    by_membership_id: int | None
+    by_name: str | None
+    by_admin: bool = Field(description="Done by a program admin overseeing the mentorship")
+    reason: str = Field(description="Pause reason, end reason or completion reflection")
+    private_note: str | None = Field(
+        description="The note to the program admins: only for its author and the admins, else null"
+    )
+    at: dt.datetime
+
+    @staticmethod
+    def resolve_from_status(obj: MentorshipEvent) -> str | None:
+        return obj.from_status or None
+
+    @staticmethod
+    def resolve_by_membership_id(obj: MentorshipEvent) -> int | None:
+        return obj.by_id
+
+    @staticmethod
+    def resolve_by_name(obj: MentorshipEvent) -> str | None:
+        return (obj.by.user.full_name or obj.by.user.email) if obj.by else None
+
+    @staticmethod
+    def resolve_private_note(obj: MentorshipEvent) -> str | None:
+        return obj.private_note if getattr(obj, "note_visible", False) else None
+
+
+class ConcernIn(InputSchema):
+    text: str = Field(max_length=4000, description="What is happening; only the program admins read it")
+
+
+class ConcernAnswerIn(InputSchema):
+    note: str = Field("", max_length=2000, description="Sent to the concern's author")
+
+
+class ConcernResolveIn(InputSchema):
+    note: str = Field(max_length=2000, description="What was done; sent to the concern's author")
+
+
+class ConcernOut(Schema):
+    id: int
+    mentorship_id: int
+    program: ProgramRefOut
+    raised_by_membership_id: int
+    raised_by_name: str
+    text: str
+    status: ConcernStatus
+    created_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+    acknowledgement: str
+    resolved_at: dt.datetime | None
+    resolution: str
+
+    @staticmethod
+    def resolve_program(obj: Concern) -> Any:
+        return obj.mentorship.program
+
+    @staticmethod
+    def resolve_raised_by_membership_id(obj: Concern) -> int:
+        return obj.raised_by_id
+
+    @staticmethod
+    def resolve_raised_by_name(obj: Concern) -> str:
+        return str(obj.raised_by.user.full_name or obj.raised_by.user.email)
+
+
+class ConcernQuery(Schema):
+    status: ConcernStatus | None = None
+    mentorship_id: ObjectId | None = None
+
+
+class RematchIn(InputSchema):
+    mentor_enrolment_id: ObjectId
+    message: str = Field(max_length=2000, description="Why you'd like this mentor")
+
+
+class RematchOut(Schema):
+    id: int
+    ended_mentorship_id: int
+    mentor: PartyOut
+    message: str
+    score: float | None
+    routed_to_admins: bool = Field(
+        description="The program's admins make the matches: the pick went to them, not as a request"
+    )
+    request: RequestOut | None
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_ended_mentorship_id(obj: Rematch) -> int:
+        return obj.ended_id
+
+    @staticmethod
+    def resolve_routed_to_admins(obj: Rematch) -> bool:
+        return obj.request_id is None
+
+
+class AdminMentorshipIn(InputSchema):
+    mentor_enrolment_id: ObjectId
+    mentee_enrolment_ids: list[ObjectId] = Field(
+        min_length=1, max_length=30, description="One mentee; several in group programs"
     )

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.mentorships.capacity import mentees_held
@@ -32,6 +33,8 @@ from tandem.mentorships.models import (
     MentorshipStatus,
     RequestStatus,
 )
+from tandem.notifications.models import NotificationKind
+from tandem.notifications.services import notify
 from tandem.organisations.models import Membership
 from tandem.programs.models import (
     Enrolment,
@@ -63,6 +66,18 @@ def mentee_is_matched(*, mentee: Enrolment) -> bool:
         mentorship__program_id=mentee.program_id,
         mentorship__status__in=OCCUPYING_STATUSES,
     ).exists()
+
+
+def _name(membership: Membership) -> str:
+    return membership.user.full_name or membership.user.email
+
+
+def _requests_url(org_slug: str) -> str:
+    return reverse("mentorships:requests", kwargs={"org_slug": org_slug})
+
+
+def _mentorship_url(org_slug: str, mentorship_id: int) -> str:
+    return reverse("mentorships:detail", kwargs={"org_slug": org_slug, "mentorship_id": mentorship_id})
 
 
 def _pending_requests_of(mentee: Enrolment) -> int:
@@ -107,13 +122,21 @@ def mentorship_request_create(
         raise RequestInvalid(
             f"You can have at most {limit} open requests. Withdraw one or wait for answers.", field="mentor"
         )
-    return MentorshipRequest.objects.create(
+    sent = MentorshipRequest.objects.create(
         program=program,
         mentee=mentee,
         mentor=mentor,
         message=message,
         expires_at=timezone.now() + timedelta(days=program.request_expiry_days),
     )
+    notify(
+        recipient=mentor.membership,
+        kind=NotificationKind.REQUEST_RECEIVED,
+        title=f"{_name(by)} asked you to be their mentor in {program.name}",
+        body=f"“{message}”\nPlease answer by {sent.expires_at:%d %b %Y}.",
+        url=_requests_url(program.organisation.slug),
+    )
+    return sent
 
 
 def _invalidate(requests: QuerySet[MentorshipRequest], reason: str) -> int:
@@ -173,6 +196,14 @@ def mentorship_request_accept(
     )
     request.mentorship = mentorship
     request.save(update_fields=["mentorship"])
+    program = mentor.program
+    notify(
+        recipient=mentee.membership,
+        kind=NotificationKind.REQUEST_ANSWERED,
+        title=f"{_name(by)} accepted your request in {program.name}",
+        body="Your mentorship has started. Say hello and agree how you will work together.",
+        url=_mentorship_url(program.organisation.slug, mentorship.pk),
+    )
     return mentorship
 
 
@@ -190,6 +221,14 @@ def mentorship_request_decline(
     request.decline_reason = reason[:500]
     request.responded_at = timezone.now()
     request.save(update_fields=["status", "decline_reason", "responded_at"])
+    program = request.program
+    notify(
+        recipient=request.mentee.membership,
+        kind=NotificationKind.REQUEST_ANSWERED,
+        title=f"{_name(by)} declined your request in {program.name}",
+        body=f"Their reason: “{request.decline_reason}”\nYou can ask another mentor in this program.",
+        url=_requests_url(program.organisation.slug),
+    )
     return request
 
 
@@ -204,11 +243,31 @@ def mentorship_request_withdraw(*, request: MentorshipRequest, by: Membership) -
     return request
 
 
+@transaction.atomic
 def mentorship_requests_expire() -> int:
-    """Expire every pending request past its date (run by the scheduled task)."""
-    return MentorshipRequest.objects.filter(
-        status=RequestStatus.PENDING, expires_at__lte=timezone.now()
-    ).update(status=RequestStatus.EXPIRED, responded_at=timezone.now())
+    """Expire every pending request past its date (run by the scheduled task) and tell each
+    mentee. Only rows still pending are expired and notified, so a rerun never repeats itself."""
+    now = timezone.now()
+    due = list(
+        MentorshipRequest.objects.select_for_update(of=("self",))
+        .filter(status=RequestStatus.PENDING, expires_at__lte=now)
+        .select_related("program__organisation", "mentee__membership", "mentor__membership__user")
+        .order_by("pk")
+    )
+    if not due:
+        return 0
+    MentorshipRequest.objects.filter(pk__in=[r.pk for r in due], status=RequestStatus.PENDING).update(
+        status=RequestStatus.EXPIRED, responded_at=now
+    )
+    for expired in due:
+        notify(
+            recipient=expired.mentee.membership,
+            kind=NotificationKind.REQUEST_ANSWERED,
+            title=f"Your request to {_name(expired.mentor.membership)} in {expired.program.name} expired",
+            body="It was not answered in time. You can ask another mentor in this program.",
+            url=_requests_url(expired.program.organisation.slug),
+        )
+    return len(due)
 
 
 def mentorship_start(
@@ -265,7 +324,35 @@ def mentorship_start(
     ]
     MentorshipMember.objects.bulk_create(members)
     _invalidate_settled_requests(program_id=first.program_id, mentees=mentees, mentor=mentor)
+    if origin != MentorshipOrigin.REQUEST:  # an accepted request is answered in its own notification
+        _notify_matched(mentorship, mentor=mentor, mentees=mentees, needs_consent=needs_consent)
     return mentorship
+
+
+def _notify_matched(
+    mentorship: Mentorship, *, mentor: Enrolment | None, mentees: list[Enrolment], needs_consent: bool
+) -> None:
+    """Tell everyone in a new match who their partners are and what to do next."""
+    program = mentees[0].program
+    url = _mentorship_url(program.organisation.slug, mentorship.pk)
+    everyone = ([mentor] if mentor is not None else []) + mentees
+    next_step = (
+        "Please confirm the match in Tandem — it starts once everyone has said yes."
+        if needs_consent
+        else "Say hello and agree how you will work together: Tandem shows why you were matched."
+    )
+    for me in everyone:
+        partners = sorted(_name(other.membership) for other in everyone if other.pk != me.pk)
+        notify(
+            recipient=me.membership,
+            kind=NotificationKind.MATCHED,
+            title=f"You have been matched in {program.name}",
+            body=(
+                f"You have been matched with {', '.join(partners)} in the program “{program.name}”."
+                f"\n{next_step}"
+            ),
+            url=url,
+        )
 
 
 def _invalidate_settled_requests(

@@ -18,8 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.errors import DomainError, NotFound
 from tandem.matching.selectors import recommended_mentors
+from tandem.meetings.services import time_zone_of
 from tandem.mentorships.capacity import remaining_capacity
 from tandem.mentorships.forms import ConsentForm, DeclineForm, RequestForm
+from tandem.mentorships.glance import glance_for_participant, health_for_admin
 from tandem.mentorships.models import (
     Mentorship,
     MentorshipMember,
@@ -281,7 +283,10 @@ def _sides(
 @org_view()
 def mentorship_detail(request: OrgRequest, mentorship_id: int) -> HttpResponse:
     page = relationship_page(request, mentorship_id, allow_oversight=True)
-    return render(request, "mentorships/detail.html", page.context())
+    glance = glance_for_participant(page, request.membership)
+    health = health_for_admin(page.mentorship) if page.overseeing else None
+    tz = time_zone_of(request.membership)
+    return render(request, "mentorships/detail.html", page.context(glance=glance, health=health, tz=tz))
 
 
 @require_POST

@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.mentorships.demo import demo_relationships
+from tandem.notifications.services import notifications_emails_suppressed
 from tandem.organisations.models import Membership, Organisation, Role
 from tandem.organisations.services import organisation_create
 from tandem.people import demo_data as data
@@ -74,11 +77,12 @@ def demo_load(*, seed: int = DEFAULT_SEED, people: int = DEFAULT_PEOPLE) -> Demo
     if organisation is not None:
         count = Membership.objects.filter(organisation=organisation, is_active=True).count()
         return DemoResult(organisation=organisation, created=False, people=count)
-    with transaction.atomic():
+    with transaction.atomic(), notifications_emails_suppressed():
         organisation = organisation_create(name=data.ORGANISATION_NAME, slug=data.ORGANISATION_SLUG)
         memberships = demo_people(organisation=organisation, rng=demo_rng(seed, "people"), count=people)
         # Later parts go here, each with its own demo_rng(seed, part) so earlier parts never change.
         demo_programs(organisation=organisation, rng=demo_rng(seed, "programs"))
+        demo_relationships(organisation=organisation, rng=demo_rng(seed, "relationships"), now=timezone.now())
     return DemoResult(organisation=organisation, created=True, people=len(memberships))
 
 

@@ -124,6 +124,8 @@ def demo_programs(*, organisation: Organisation, rng: random.Random) -> list[Pro
     )
     _enrol(onboarding, seniors[:24], "mentor", rng)
     _enrol(onboarding, juniors[:30], "mentee", rng)
+    if member_login is not None:  # the demo member is in a running mentorship too
+        enrolment_create(program=onboarding, membership=member_login, role="mentee")
     onboarding = _walk(onboarding, admin, "matching")
     published = match_round_execute(round_id=match_round_create(program=onboarding, by=admin).pk)
     if published.status == RoundStatus.DRAFT:

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from tandem.accounts.models import User
+from tandem.notifications.selectors import notification_unread_count
 from tandem.organisations.access import CURRENT_ORG_SESSION_KEY
 from tandem.organisations.models import Membership, Organisation
 from tandem.organisations.selectors import memberships_of
@@ -45,15 +46,54 @@ _MEMBER_LINKS: list[tuple[str, str, frozenset[str]]] = [
             }
         ),
     ),
-    ("Mentorships", "mentorships:list", frozenset({"mentorships:list", "mentorships:detail"})),
+    # A namespace ("meetings:") marks every page of that app: a mentorship's tabs.
+    (
+        "Mentorships",
+        "mentorships:list",
+        frozenset(
+            {
+                "mentorships:list",
+                "mentorships:detail",
+                "mentorships:end",
+                "mentorships:complete",
+                "mentorships:concern_new",
+                "mentorships:rematch",
+                "mentorships:rematch_choose",
+                "agreements:",
+                "meetings:",
+                "goals:",
+                "feedback:",
+                "health:mentorship",
+                "advancement:mentorship",
+                "advancement:endorse",
+                "advancement:endorsement_edit",
+                "advancement:endorsement_withdraw",
+                "advancement:endorsement_sharing",
+                "advancement:introduce",
+                "advancement:introduction_note",
+            }
+        ),
+    ),
     ("Requests", "mentorships:requests", frozenset({"mentorships:requests"})),
+    ("Introductions", "advancement:introductions", frozenset({"advancement:introductions"})),
     ("People", "people:directory", frozenset({"people:directory", "people:detail", "people:profile"})),
     ("My profile", "people:me", frozenset({"people:me", "people:edit"})),
 ]
+_NOTIFICATION_PAGES = frozenset({"notifications:list", "notifications:preferences", "notifications:read"})
 _ADMIN_LINKS: list[tuple[str, str, frozenset[str]]] = [
     ("Members", "organisations:members", frozenset({"organisations:members"})),
     ("Taxonomy", "organisations:taxonomy", frozenset({"organisations:taxonomy"})),
     ("Import people", "organisations:import_people", frozenset({"organisations:import_people"})),
+]
+# For program admins (and org admins, who are program admins too).
+_PROGRAM_ADMIN_LINKS: list[tuple[str, str, frozenset[str]]] = [
+    ("Needs attention", "health:attention", frozenset({"health:attention"})),
+    ("Concerns", "mentorships:concerns", frozenset({"mentorships:concerns"})),
+    (
+        "Shared endorsements",
+        "advancement:shared_endorsements",
+        frozenset({"advancement:shared_endorsements"}),
+    ),
 ]
 
 
@@ -114,8 +154,12 @@ class Navigation:
         for label, name, section in spec:
             url = org_url(name, self.organisation.slug)
             if url:
-                links.append(NavLink(label=label, url=url, active=self._view_name in section))
+                links.append(NavLink(label=label, url=url, active=self._is_in(section)))
         return links
+
+    def _is_in(self, section: frozenset[str]) -> bool:
+        namespace = self._view_name.partition(":")[0] + ":"
+        return self._view_name in section or namespace in section
 
     @cached_property
     def links(self) -> list[NavLink]:
@@ -123,9 +167,31 @@ class Navigation:
 
     @cached_property
     def admin_links(self) -> list[NavLink]:
-        if self.current is None or not self.current.is_org_admin:
+        if self.current is None or not self.current.is_program_admin:
             return []
-        return self._links(_ADMIN_LINKS)
+        links = self._links(_PROGRAM_ADMIN_LINKS)
+        if self.current.is_org_admin:
+            links += self._links(_ADMIN_LINKS)
+        return links
+
+    @cached_property
+    def notifications_url(self) -> str:
+        return org_url("notifications:list", self.organisation.slug) if self.organisation is not None else ""
+
+    @property
+    def notifications_active(self) -> bool:
+        return self._view_name in _NOTIFICATION_PAGES
+
+    @cached_property
+    def unread_notifications(self) -> int:
+        """The signed-in member's unread notifications in the current organisation (one query)."""
+        known = getattr(self._request, "notifications_unread", None)  # counted by the page itself
+        if isinstance(known, int):
+            return known
+        current = self.current
+        if current is None or not current.is_active:
+            return 0
+        return notification_unread_count(organisation=current.organisation_id, viewer=current)
 
     @cached_property
     def admin_active(self) -> bool:

@@ -23,9 +23,8 @@ def relationship_tabs(context: dict[str, Any], org_slug: str, mentorship_id: int
             url = reverse(name, kwargs={"org_slug": org_slug, "mentorship_id": mentorship_id})
         except NoReverseMatch:
             continue
-        # A tab stays current on its sub-pages (meetings:… under the Meetings tab).
-        active = current == name or (
-            name != "mentorships:detail" and current.split(":")[0] == name.split(":")[0]
-        )
+        # A tab stays current on its sub-pages (meetings:… under the Meetings tab); the
+        # mentorships app's own sub-pages (end early, concern, re-match) belong to Overview.
+        active = current.split(":")[0] == name.split(":")[0]
         tabs.append({"url": url, "label": label, "active": active})
     return {"tabs": tabs}

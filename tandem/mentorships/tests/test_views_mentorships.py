@@ -428,7 +428,7 @@ def test_requests_page_query_count_is_bounded(
         _ask(me_mentee[i % 2], mentor(me_mentee[i % 2].program))
     login(client, me_mentor.membership)
     # when / then
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(_url("requests", org))
     assert len(response.context["pending"]) == count
     assert len(response.context["sent"]) == count
@@ -495,7 +495,7 @@ def test_mentorship_list_query_count_is_bounded(
         )
     login(client, ada.membership)
     # when / then
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(_url("list", org))
     assert len(response.context["rows"]) == min(count, MENTORSHIPS_PAGE_SIZE)
     assert response.context["page"].paginator.count == count

@@ -154,7 +154,14 @@ def test_navigation_for_an_org_admin_has_admin_links(admin_client: Client, org_a
     response = admin_client.get(f"/o/{org_admin.organisation.slug}/home/")
     # then
     labels = [link.label for link in response.context["nav"].admin_links]
-    assert labels == ["Members", "Taxonomy", "Import people"]
+    assert labels == [
+        "Needs attention",
+        "Concerns",
+        "Shared endorsements",
+        "Members",
+        "Taxonomy",
+        "Import people",
+    ]
 
 
 def test_navigation_offers_a_switch_to_the_users_other_organisations(
