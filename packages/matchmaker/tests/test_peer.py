@@ -114,3 +114,109 @@ def test_pair_peers_equals_networkx_optimum(s, as_sparse) -> None:
     assert np.all(np.isfinite(s[res.pairs[:, 0], res.pairs[:, 1]]))
     assert len(res) == count
     assert res.total_score == pytest.approx(total, abs=1e-9)
+
+
+# --- the LP with blossom cuts used for large components -------------------------------
+
+
+def _upper_edges(s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    a, b = np.nonzero(np.triu(np.isfinite(s), 1))
+    return a.astype(np.int64), b.astype(np.int64), s[a, b]
+
+
+@settings(max_examples=150, deadline=None)
+@given(symmetric(max_n=14), st.integers(1, 6))
+def test_lp_matching_certified_answer_equals_networkx(s, per_node) -> None:
+    from matchmaker._blossom_lp import lp_matching
+
+    # given
+    a, b, w = _upper_edges(s)
+    # when
+    res = lp_matching(a, b, w, s.shape[0], per_node=per_node)
+    # then: when it certifies, it is a matching with networkx's cardinality and weight
+    count, total = nx_optimum(s)
+    if res is None:
+        return
+    ends = np.concatenate([a[res.edges], b[res.edges]])
+    assert np.unique(ends).shape[0] == ends.shape[0]
+    assert res.edges.shape[0] == count
+    assert 0.0 <= res.gap <= 1e-7
+    assert float(w[res.edges].sum()) == pytest.approx(total, abs=1e-9)
+
+
+def test_lp_matching_usually_certifies_random_graphs() -> None:
+    from matchmaker._blossom_lp import lp_matching
+
+    # given: 40 random sparse graphs with odd cycles everywhere
+    certified = 0
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        n = int(rng.integers(15, 60))
+        s = np.round(rng.uniform(0, 1, (n, n)), 3)
+        s = np.triu(s, 1)
+        s = s + s.T
+        s[np.triu(rng.random((n, n)) > 0.15, 1) | np.tril(np.ones((n, n), bool))] = -np.inf
+        s = np.maximum(s, s.T)
+        a, b, w = _upper_edges(s)
+        # when
+        res = lp_matching(a, b, w, n, per_node=2)
+        # then
+        if res is not None:
+            certified += 1
+            count, total = nx_optimum(s)
+            assert res.edges.shape[0] == count
+            assert float(w[res.edges].sum()) == pytest.approx(total, abs=1e-9)
+    assert certified >= 30
+
+
+def test_pair_peers_lp_path_equals_networkx(monkeypatch: pytest.MonkeyPatch) -> None:
+    import matchmaker._peer as peer
+
+    # given: a 400-peer top-8 graph, odd so one peer stays single, forced onto the LP path
+    monkeypatch.setattr(peer, "_LP_MIN_NODES", 10)
+    rng = np.random.default_rng(7)
+    n = 401
+    x = rng.standard_normal((n, 8))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    sim = x @ x.T
+    np.fill_diagonal(sim, -np.inf)
+    keep = np.zeros((n, n), bool)
+    keep[np.repeat(np.arange(n), 8), np.argsort(-sim, axis=1)[:, :8].ravel()] = True
+    keep |= keep.T
+    s = np.where(keep, 0.5 + 0.5 * sim, -np.inf)
+    # when
+    res = pair_peers(s)
+    # then
+    count, total = nx_optimum(s)
+    assert res.stats["n_lp_components"] == 1.0
+    assert res.solver.startswith("highs-lp")
+    assert len(res) == count == 200
+    assert res.total_score == pytest.approx(total, abs=1e-9)
+    assert res.stats["score_error_bound"] < 1e-7
+
+
+def test_pair_peers_falls_back_to_blossom_when_lp_cannot_certify(monkeypatch: pytest.MonkeyPatch) -> None:
+    import matchmaker._peer as peer
+
+    # given: the LP path is forced but gives up
+    monkeypatch.setattr(peer, "_LP_MIN_NODES", 2)
+    monkeypatch.setattr(peer, "lp_matching", lambda *_args, **_kwargs: None)
+    s = np.full((5, 5), -np.inf)
+    for i, j, v in [(0, 1, 10.0), (0, 2, 1.0), (1, 3, 1.0), (3, 4, 2.0)]:
+        s[i, j] = s[j, i] = v
+    # when
+    res = pair_peers(s)
+    # then
+    assert res.solver == "rustworkx-blossom"
+    assert res.stats["n_lp_components"] == 0.0
+    assert len(res) == nx_optimum(s)[0] == 2
+    assert res.total_score == pytest.approx(nx_optimum(s)[1])
+
+
+def test_grid_step_detects_decimal_scores() -> None:
+    from matchmaker._blossom_lp import _grid_step
+
+    assert _grid_step(np.array([0.1, 0.7, 1.3])) == pytest.approx(0.1)
+    assert _grid_step(np.array([0.25, 0.5])) == pytest.approx(0.01)
+    assert _grid_step(np.array([2.0, 5.0])) == 1.0
+    assert _grid_step(np.array([np.pi, 1.0])) == 0.0

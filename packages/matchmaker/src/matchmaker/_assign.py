@@ -347,10 +347,18 @@ def _solve_lsa(
     return row_ids[r[ok]].astype(np.int64), col_ids[c[ok]].astype(np.int64)
 
 
+def _compact(ids: IntArray, size: int) -> tuple[IntArray, IntArray]:
+    """``np.unique(ids, return_inverse=True)`` for indices below ``size``, in linear time."""
+    present = np.zeros(size, dtype=bool)
+    present[ids] = True
+    remap = np.cumsum(present, dtype=np.int64) - 1
+    return np.flatnonzero(present).astype(np.int64), remap[ids]
+
+
 def _solve_flow(sub: Candidates, residual: IntArray, objective: str) -> tuple[IntArray, IntArray, float]:
     # Compact node numbering: only mentees/mentors that appear in some candidate pair.
-    row_ids, row_idx = np.unique(sub.rows, return_inverse=True)
-    col_ids, col_idx = np.unique(sub.cols, return_inverse=True)
+    row_ids, row_idx = _compact(sub.rows, sub.n_rows)
+    col_ids, col_idx = _compact(sub.cols, sub.n_cols)
     nr, nc, ne = row_ids.shape[0], col_ids.shape[0], len(sub)
     source, sink = nr + nc, nr + nc + 1
     n_nodes = nr + nc + 2

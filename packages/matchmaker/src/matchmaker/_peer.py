@@ -12,6 +12,7 @@ import rustworkx as rx
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from matchmaker._blossom_lp import lp_matching
 from matchmaker._result import MatchResult
 from matchmaker._validation import Candidates, as_candidates
 
@@ -19,6 +20,11 @@ __all__ = ["pair_peers"]
 
 # rustworkx takes integer weights; keep them well inside exact float/int64 range.
 _MAX_WEIGHT = 2**50
+# Components with at least this many peers go to the LP with blossom cuts first. Measured
+# CPU time on the top-20 benchmark graphs (rustworkx vs LP): 0.028 vs 0.035 s at 500 peers,
+# 0.087 vs 0.056 s at 1,000, 0.29 vs 0.11 s at 1,500, and 70.6 vs ~2.2 s at 10,000 (the
+# blossom algorithm's O(n^3) dual updates dominate).
+_LP_MIN_NODES = 1000
 
 
 def pair_peers(scores: Any) -> MatchResult:
@@ -46,7 +52,8 @@ def pair_peers(scores: Any) -> MatchResult:
 
     Notes
     -----
-    Solved with Edmonds' blossom algorithm (primal-dual, ``O(n^3)``) from rustworkx, with
+    Each connected component is solved on its own. Small components (fewer than 1,000
+    peers) use Edmonds' blossom algorithm (primal-dual, ``O(n^3)``) from rustworkx, with
     ``max_cardinality=True``: it returns a maximum-weight matching among the
     maximum-cardinality matchings, which is exactly the lexicographic objective. Adding
     the same constant to every edge weight does not change which maximum-cardinality
@@ -57,6 +64,18 @@ def pair_peers(scores: Any) -> MatchResult:
     Components of the graph are independent, so isolated peers and single edges are
     settled without calling the solver.
 
+    Large components are solved as a linear program over Edmonds' matching polytope [4]_
+    with HiGHS: the LP starts with each peer's best edges and only the degree
+    constraints, then adds violated odd-set (blossom) constraints and priced-out edges
+    until its optimum is integral, and LP duality certifies that optimum (see
+    ``matchmaker._blossom_lp``). The certified gap is accepted only below ``1e-7`` times
+    the score range (measured ``~7e-9`` on the 10,000-peer benchmark graph; ``0`` when the
+    scores lie on a decimal grid and the gap is below half a grid step, which proves
+    exact optimality) and is added to ``score_error_bound``. If the LP cannot
+    certify an integral optimum, the component falls back to the blossom algorithm, so
+    the answer is always exact. ``stats["n_lp_components"]`` counts components solved by
+    the LP.
+
     References
     ----------
     .. [1] J. Edmonds, "Paths, trees, and flowers", *Canad. J. Math.* 17, 1965.
@@ -64,6 +83,8 @@ def pair_peers(scores: Any) -> MatchResult:
        *ACM Computing Surveys* 18(1), 1986.
     .. [3] J. van Rantwijk, "Maximum weighted matching", 2008 (the implementation that
        networkx and rustworkx follow).
+    .. [4] M. Grötschel and O. Holland, "Solving matching problems with linear
+       programming", *Math. Programming* 33, 1985.
 
     Examples
     --------
@@ -78,7 +99,13 @@ def pair_peers(scores: Any) -> MatchResult:
     a, b, w, n = _edges(scores)
     if a.shape[0] == 0:
         pairs = np.zeros((0, 2), dtype=np.int64)
-        stats = {"n_edges": 0.0, "n_pairs": 0.0, "score_error_bound": 0.0, "solve_seconds": 0.0}
+        stats = {
+            "n_edges": 0.0,
+            "n_pairs": 0.0,
+            "score_error_bound": 0.0,
+            "n_lp_components": 0.0,
+            "solve_seconds": 0.0,
+        }
         return MatchResult(pairs=pairs, total_score=0.0, solver="rustworkx-blossom", stats=stats)
 
     span = float(w.max() - w.min())
@@ -86,18 +113,18 @@ def pair_peers(scores: Any) -> MatchResult:
     scale = 2.0**exp
     q = np.rint((w - w.min()) * scale).astype(np.int64) + 1
 
-    chosen = _solve_by_component(a, b, q, n)
+    chosen, lp_gap, n_lp = _solve_by_component(a, b, w, q, n, lp_min_nodes=_LP_MIN_NODES)
     key = a * np.int64(n) + b  # edges are sorted by (a, b)
     pair_scores = w[np.searchsorted(key, chosen[:, 0] * np.int64(n) + chosen[:, 1])]
     stats = {
         "n_edges": float(a.shape[0]),
         "n_pairs": float(chosen.shape[0]),
-        "score_error_bound": chosen.shape[0] / scale,
+        "score_error_bound": chosen.shape[0] / scale + lp_gap,
+        "n_lp_components": float(n_lp),
         "solve_seconds": time.perf_counter() - start,
     }
-    return MatchResult(
-        pairs=chosen, total_score=float(math.fsum(pair_scores)), solver="rustworkx-blossom", stats=stats
-    )
+    solver = "highs-lp-blossom-cuts+rustworkx-blossom" if n_lp else "rustworkx-blossom"
+    return MatchResult(pairs=chosen, total_score=float(math.fsum(pair_scores)), solver=solver, stats=stats)
 
 
 def _identity(weight: int) -> int:
@@ -105,9 +132,19 @@ def _identity(weight: int) -> int:
 
 
 def _solve_by_component(
-    a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], q: npt.NDArray[np.int64], n: int
-) -> npt.NDArray[np.int64]:
-    """Blossom per connected component; a lone edge is its own optimum."""
+    a: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
+    w: npt.NDArray[np.float64],
+    q: npt.NDArray[np.int64],
+    n: int,
+    *,
+    lp_min_nodes: int,
+) -> tuple[npt.NDArray[np.int64], float, int]:
+    """Solve each connected component; a lone edge is its own optimum.
+
+    Returns the chosen pairs, the summed certified LP gap and the number of components
+    the LP settled.
+    """
     adj = sp.csr_array((np.ones(a.shape[0]), (a, b)), shape=(n, n))
     _, label = connected_components(adj, directed=False)
     size = np.bincount(label)
@@ -117,9 +154,18 @@ def _solve_by_component(
     rest = np.nonzero(~lone)[0]
     rest = rest[np.argsort(comp_of_edge[rest], kind="stable")]
     bounds = np.flatnonzero(np.diff(comp_of_edge[rest])) + 1
+    lp_gap, n_lp = 0.0, 0
     for group in np.split(rest, bounds) if rest.size else []:
         nodes, local = np.unique(np.concatenate([a[group], b[group]]), return_inverse=True)
         k = group.shape[0]
+        if nodes.shape[0] >= lp_min_nodes:
+            res = lp_matching(local[:k], local[k:], w[group], int(nodes.shape[0]))
+            if res is not None:
+                uv = nodes[np.stack([local[:k][res.edges], local[k:][res.edges]], axis=1)]
+                parts.append(np.sort(uv, axis=1))
+                lp_gap += res.gap
+                n_lp += 1
+                continue
         graph = rx.PyGraph(multigraph=False)
         graph.add_nodes_from(range(nodes.shape[0]))
         graph.add_edges_from(
@@ -130,7 +176,7 @@ def _solve_by_component(
             uv = nodes[np.array(sorted(matching), dtype=np.int64)]
             parts.append(np.sort(uv, axis=1))
     chosen = np.concatenate(parts).astype(np.int64).reshape(-1, 2)
-    return chosen[np.lexsort((chosen[:, 1], chosen[:, 0]))]
+    return chosen[np.lexsort((chosen[:, 1], chosen[:, 0]))], lp_gap, n_lp
 
 
 def _edges(
