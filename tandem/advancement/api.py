@@ -11,7 +11,7 @@ link's page, not the API.
 from django.db.models import QuerySet, Value
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tandem.advancement.models import Endorsement, Introduction
 from tandem.advancement.schemas import (
@@ -42,6 +42,7 @@ from tandem.advancement.services import (
     introduction_create,
     introduction_note,
 )
+from tandem.api_pagination import Pagination
 from tandem.mentorships.models import Mentorship
 from tandem.mentorships.selectors import mentorship_get, mentorship_get_for_oversight
 from tandem.organisations.api import MAX_PAGE_SIZE, org_membership
@@ -83,7 +84,7 @@ def _introduction(caller: Membership, introduction_id: int) -> Introduction:
     response=list[EndorsementOut],
     summary="Endorsements in a mentorship I wrote or received (program admins: the shared ones)",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+@paginate(Pagination, max_limit=MAX_PAGE_SIZE)
 def endorsement_index(request: HttpRequest, org_slug: str, mentorship_id: ObjectId) -> QuerySet[Endorsement]:
     caller = org_membership(request, org_slug)
     mentorship = mentorship_get_for_oversight(
@@ -150,7 +151,7 @@ def endorsement_sharing(
     response=list[SharedEndorsementOut],
     summary="Endorsements the people endorsed shared with program admins (program admins)",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+@paginate(Pagination, max_limit=MAX_PAGE_SIZE)
 def endorsement_shared_index(request: HttpRequest, org_slug: str) -> QuerySet[Endorsement]:
     caller = org_membership(request, org_slug, min_role=Role.PROGRAM_ADMIN)
     return endorsements_shared(organisation=caller.organisation, viewer=caller)
@@ -162,7 +163,7 @@ def endorsement_shared_index(request: HttpRequest, org_slug: str) -> QuerySet[En
 @router.get(
     INTRODUCTIONS, response=list[IntroductionOut], summary="Introductions in a mentorship I made or received"
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+@paginate(Pagination, max_limit=MAX_PAGE_SIZE)
 def introduction_index(
     request: HttpRequest, org_slug: str, mentorship_id: ObjectId
 ) -> QuerySet[Introduction]:
@@ -199,7 +200,7 @@ def introduction_make(
     response=list[IntroductionOut],
     summary="Introductions to me, waiting ones first",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+@paginate(Pagination, max_limit=MAX_PAGE_SIZE)
 def introduction_received_index(request: HttpRequest, org_slug: str) -> QuerySet[Introduction]:
     caller = org_membership(request, org_slug)
     return _as_seen_by(introductions_received(organisation=caller.organisation, viewer=caller), caller)

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from tandem.advancement.services import CONTEXT_MAX, ENDORSEMENT_MAX, MESSAGE_MAX, NAME_MAX, NOTE_MAX
 from tandem.organisations.models import Membership
+from tandem.organisations.schemas import MAX_ID
 from tandem.people.models import Skill
 
 
@@ -25,6 +26,20 @@ class _ErrorFields:
 class _PersonChoice(forms.ModelChoiceField[Membership]):
     def label_from_instance(self, obj: Membership) -> str:
         return obj.user.full_name or obj.user.email
+
+
+class _SkillChoices(forms.ModelMultipleChoiceField[Skill]):
+    """Refuses ids no row can have before querying: Django guards `pk=<huge>` but not
+    `pk__in=[<huge>]`, which overflows the database's integer (a 500 instead of a field error)."""
+
+    def clean(self, value: Any) -> QuerySet[Skill]:
+        for pk in value if isinstance(value, list | tuple) else ():
+            text = str(pk)
+            if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super().clean(value)
 
 
 def _subject_field(subjects: list[Membership]) -> forms.TypedChoiceField:
@@ -45,7 +60,7 @@ class EndorsementForm(_ErrorFields, forms.Form):
         help_text="What they are good at, with an example you saw. They can share it with program admins.",
         error_messages={"required": "Write what you endorse them for."},
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills = _SkillChoices(
         label="Skills you endorse",
         queryset=Skill.objects.none(),
         required=False,

@@ -28,6 +28,7 @@ from tandem.agreements.selectors import (
     agreement_versions,
 )
 from tandem.agreements.services import (
+    TERM_FIELDS,
     agreement_accept,
     agreement_decline,
     agreement_propose,
@@ -122,16 +123,7 @@ def agreement_version_propose(
         note=payload.note,
         **{
             name: getattr(payload, name)
-            for name in (
-                "contact_email",
-                "chat_handle",
-                "phone",
-                "video_link",
-                "cadence",
-                "cadence_days",
-                "duration_months",
-                "confidentiality",
-            )
+            for name in TERM_FIELDS
             # null keeps a field, except the custom cadence's days, which null clears
             if name in given and (getattr(payload, name) is not None or name == "cadence_days")
         },

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -99,6 +100,17 @@ def _agreement_url(mentorship: Mentorship, by: Membership) -> str:
     return reverse(
         "agreements:mentorship", kwargs={"org_slug": by.organisation.slug, "mentorship_id": mentorship.pk}
     )
+
+
+def _tell_others(
+    members: list[MentorshipMember], by: Membership, *, title: str, url: str, body: str = ""
+) -> None:
+    """Notify everyone in the mentorship but the person who acted."""
+    for member in members:
+        if member.membership_id != by.pk:
+            notify(
+                recipient=member.membership, kind=NotificationKind.AGREEMENT, title=title, body=body, url=url
+            )
 
 
 def _clean(terms: AgreementTerms, members: list[MentorshipMember]) -> dict[str, object]:
@@ -198,13 +210,13 @@ def _same_terms(version: AgreementVersion, values: Mapping[str, object]) -> bool
     )
 
 
-def _put_in_force(version: AgreementVersion, now: object) -> None:
+def _put_in_force(version: AgreementVersion, now: datetime) -> None:
     # The old version steps down first: at most one version is in force (a DB constraint).
     AgreementVersion.objects.filter(
         mentorship_id=version.mentorship_id, status=AgreementStatus.ACCEPTED
     ).update(status=AgreementStatus.SUPERSEDED)
     version.status = AgreementStatus.ACCEPTED
-    version.decided_at = now  # type: ignore[assignment]
+    version.decided_at = now
     version.save(update_fields=["status", "decided_at"])
 
 
@@ -254,15 +266,13 @@ def agreement_propose(
         _put_in_force(version, now)
         return version
     what = "a change to your mentoring agreement" if in_force else "your mentoring agreement"
-    for member in members:
-        if member.membership_id != by.pk:
-            notify(
-                recipient=member.membership,
-                kind=NotificationKind.AGREEMENT,
-                title=f"{_name(by)} proposed {what}",
-                body=(values["note"] or "Read it and accept it, or suggest changes."),  # type: ignore[arg-type]
-                url=url,
-            )
+    _tell_others(
+        members,
+        by,
+        title=f"{_name(by)} proposed {what}",
+        body=str(values["note"] or "Read it and accept it, or suggest changes."),
+        url=url,
+    )
     return version
 
 
@@ -290,14 +300,12 @@ def agreement_accept(*, version: AgreementVersion, by: Membership) -> AgreementV
     url = _agreement_url(mentorship, by)
     if {m.membership_id for m in members} <= accepted:
         _put_in_force(version, timezone.now())
-        for member in members:
-            if member.membership_id != by.pk:
-                notify(
-                    recipient=member.membership,
-                    kind=NotificationKind.AGREEMENT,
-                    title=f"{_name(by)} accepted the agreement: version {version.number} is in force",
-                    url=url,
-                )
+        _tell_others(
+            members,
+            by,
+            title=f"{_name(by)} accepted the agreement: version {version.number} is in force",
+            url=url,
+        )
     elif version.proposed_by is not None:
         notify(
             recipient=version.proposed_by,
@@ -352,12 +360,10 @@ def agreement_withdraw(*, version: AgreementVersion, by: Membership) -> Agreemen
     version.status = AgreementStatus.WITHDRAWN
     version.decided_at = timezone.now()
     version.save(update_fields=["status", "decided_at"])
-    for member in members:
-        if member.membership_id != by.pk:
-            notify(
-                recipient=member.membership,
-                kind=NotificationKind.AGREEMENT,
-                title=f"{_name(by)} withdrew version {version.number} of the agreement",
-                url=_agreement_url(mentorship, by),
-            )
+    _tell_others(
+        members,
+        by,
+        title=f"{_name(by)} withdrew version {version.number} of the agreement",
+        url=_agreement_url(mentorship, by),
+    )
     return version

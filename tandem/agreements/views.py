@@ -34,12 +34,7 @@ from tandem.agreements.services import (
 from tandem.errors import DomainError, NotFound
 from tandem.mentorships.models import OCCUPYING_STATUSES
 from tandem.mentorships.pages import RelationshipPage, relationship_page
-from tandem.organisations.access import OrgRequest, org_view
-
-
-def _time_zone(request: OrgRequest) -> str:
-    profile = getattr(request.membership, "profile", None)
-    return profile.time_zone if profile is not None and profile.time_zone else "UTC"
+from tandem.organisations.access import OrgRequest, org_view, viewer_time_zone
 
 
 def _to_tab(request: OrgRequest, mentorship_id: int) -> HttpResponse:
@@ -79,7 +74,7 @@ def mentorship_agreement(request: OrgRequest, mentorship_id: int) -> HttpRespons
         versions=versions,
         writable=_writable(page),
         decline_form=DeclineForm(),
-        time_zone=_time_zone(request),
+        time_zone=viewer_time_zone(request.membership).key,
     )
     return render(request, "agreements/mentorship.html", context)
 
@@ -152,7 +147,7 @@ def agreement_version(request: OrgRequest, mentorship_id: int, version_id: int) 
         expectations=[(m, version.expectation_of(m.membership_id)) for m in members],
         changes=agreement_changes(version, members),
         accepted_by=list(version.acceptances.all()),
-        time_zone=_time_zone(request),
+        time_zone=viewer_time_zone(request.membership).key,
     )
     return render(request, "agreements/version.html", context)
 
@@ -169,8 +164,10 @@ def _answer(request: OrgRequest, mentorship_id: int, version_id: int, action: st
                 messages.success(request, f"You accepted version {version.number}. It waits for the others.")
         elif action == "decline":
             form = DeclineForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            agreement_decline(version=version, by=request.membership, reason=reason)
+            if not form.is_valid():  # a reason too long: say so rather than decline without it
+                messages.error(request, " ".join(str(e) for e in form.errors["reason"]))
+                return _to_tab(request, mentorship_id)
+            agreement_decline(version=version, by=request.membership, reason=form.cleaned_data["reason"])
             messages.success(
                 request, f"You declined version {version.number}. The agreement in force stays as it was."
             )

@@ -12,10 +12,10 @@ from tandem.feedback.services import (
     OPEN_FOR_FEEDBACK,
     RatingInput,
     competency_feedback_give,
-    member_zone,
 )
 from tandem.feedback.support import supported_members
 from tandem.mentorships.models import MemberRole, Mentorship
+from tandem.organisations.access import viewer_time_zone
 from tandem.people.models import Competency
 
 HISTORY_DAYS = 180
@@ -53,7 +53,7 @@ def demo_competency_feedback(
     competencies = list(Competency.objects.filter(organisation_id=mentorship.organisation_id).order_by("pk"))
     if rater is None or not competencies:
         return
-    zone = member_zone(rater)
+    zone = viewer_time_zone(rater)
     last = timezone.localtime(now, zone).date()
     started = mentorship.started_at or now
     first = max(timezone.localtime(started, zone).date(), last - dt.timedelta(days=HISTORY_DAYS))

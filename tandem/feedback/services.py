@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ from tandem.feedback.support import supported_members
 from tandem.mentorships.models import Mentorship, MentorshipStatus
 from tandem.notifications.models import NotificationKind
 from tandem.notifications.services import notify
+from tandem.organisations.access import viewer_time_zone
 from tandem.organisations.models import Membership
 from tandem.people.models import Competency
 
@@ -35,18 +35,9 @@ class RatingInput:
     comment: str = ""
 
 
-def member_zone(membership: Membership) -> zoneinfo.ZoneInfo:
-    """The member's own time zone (UTC if their profile names none or a bad one)."""
-    name = getattr(getattr(membership, "profile", None), "time_zone", "") or "UTC"
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def local_today(membership: Membership) -> dt.date:
     """Today in the member's own time zone."""
-    return timezone.localtime(timezone.now(), member_zone(membership)).date()
+    return timezone.localtime(timezone.now(), viewer_time_zone(membership)).date()
 
 
 def resolve_subject(
@@ -148,7 +139,7 @@ def competency_feedback_give(
     if given_on > today:
         raise FeedbackInvalid("The date cannot be in the future.", field="given_on")
     if mentorship.started_at is not None:
-        started = timezone.localtime(mentorship.started_at, member_zone(by)).date()
+        started = timezone.localtime(mentorship.started_at, viewer_time_zone(by)).date()
         if given_on < started:
             raise FeedbackInvalid(
                 f"The date cannot be before the mentorship started ({started:%d %b %Y}).", field="given_on"

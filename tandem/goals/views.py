@@ -28,18 +28,13 @@ from tandem.goals.services import (
 )
 from tandem.mentorships.models import OCCUPYING_STATUSES
 from tandem.mentorships.pages import RelationshipPage, relationship_page
-from tandem.organisations.access import OrgRequest, org_view
+from tandem.organisations.access import OrgRequest, org_view, viewer_time_zone
 
 
 def _is_htmx(request: OrgRequest) -> bool:
     return request.headers.get("HX-Request") == "true" and not request.headers.get(
         "HX-History-Restore-Request"
     )
-
-
-def _time_zone(request: OrgRequest) -> str:
-    profile = getattr(request.membership, "profile", None)
-    return profile.time_zone if profile is not None and profile.time_zone else "UTC"
 
 
 def _writable(page: RelationshipPage) -> bool:
@@ -163,7 +158,7 @@ def _render_goal(
         milestone_form=milestone_form or MilestoneForm(prefix="milestone"),
         writable=_writable(page),
         manage=True,
-        time_zone=_time_zone(request),
+        time_zone=viewer_time_zone(request.membership).key,
         editing=edit_form is not None,
     )
     status = 400 if edit_form is not None or milestone_form is not None else 200

@@ -11,8 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from tandem.api_pagination import Pagination
 from tandem.health.errors import HealthNotVisible
 from tandem.health.models import CheckIn, HealthAssessment
 from tandem.health.schemas import (
@@ -128,7 +129,7 @@ def health_refresh(request: HttpRequest, org_slug: str, mentorship_id: ObjectId)
     response=list[AttentionRowOut],
     summary="Live mentorships, those needing attention first, with the reasons (program admins)",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+@paginate(Pagination, max_limit=MAX_PAGE_SIZE)
 def attention_index(
     request: HttpRequest, org_slug: str, filters: Query[AttentionQuery]
 ) -> QuerySet[Mentorship]:

@@ -144,6 +144,8 @@ def checkins_remind_due(*, now: datetime | None = None) -> int:
         if mentorship.started_at is None:  # filtered out above; narrows the type
             continue
         for member in mentorship.members.all():
+            if not member.membership.is_active:  # left the organisation: nobody to ask
+                continue
             due = checkin_due(
                 started_at=mentorship.started_at,
                 first_days=mentorship.program.checkin_first_days,

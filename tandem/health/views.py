@@ -23,8 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.errors import DomainError
 from tandem.health.errors import AttentionListNotFound
 from tandem.health.forms import AttentionFilterForm, CheckInForm
-from tandem.health.models import HealthAssessment
-from tandem.health.selectors import assessment_of, attention_list, checkin_due_of, checkin_list, oversees
+from tandem.health.selectors import (
+    assessment_of,
+    attention_list,
+    checkin_due_of,
+    checkin_list,
+    health_assessment_get,
+    oversees,
+)
 from tandem.health.services import CHECKIN_OPEN_STATUSES, checkin_submit, mentorship_health_refresh
 from tandem.mentorships.models import Mentorship
 from tandem.mentorships.pages import relationship_page
@@ -79,7 +85,9 @@ def mentorship_checkins(request: OrgRequest, mentorship_id: int) -> HttpResponse
         if page.me is not None
         else None
     )
-    assessment = HealthAssessment.objects.filter(mentorship=mentorship).first() if overseeing else None
+    assessment = (
+        health_assessment_get(mentorship=mentorship, viewer=request.membership) if overseeing else None
+    )
     context = page.context(
         form=form,
         can_check_in=can_check_in,

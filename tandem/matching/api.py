@@ -14,8 +14,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from tandem.api_pagination import Pagination
 from tandem.matching.errors import RoundInvalid
 from tandem.matching.models import BlockedPair, MatchRound, Proposal
 from tandem.matching.schemas import (
@@ -113,7 +114,7 @@ def round_start(
 
 
 @router.get(ROUNDS, response=list[RoundOut], summary="The program's rounds, newest first")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+@paginate(Pagination, max_limit=MAX_PAGE_SIZE)
 def round_index(request: HttpRequest, org_slug: str, program_id: ObjectId) -> QuerySet[MatchRound]:
     caller = _admin(request, org_slug)
     return match_round_list(program=_program(caller, program_id))

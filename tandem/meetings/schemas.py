@@ -22,7 +22,7 @@ from tandem.meetings.models import (
     SessionFeedback,
 )
 from tandem.meetings.recurrence import rule_parts, zone
-from tandem.organisations.schemas import InputSchema, not_null_error
+from tandem.organisations.schemas import InputSchema, ObjectId, not_null_error
 
 # --- reading ------------------------------------------------------------------------------------
 
@@ -214,8 +214,8 @@ class FeedbackIn(InputSchema):
 
 class MeetingQuery(Schema):
     when: Literal["upcoming", "past"] | None = Field(None, description="Upcoming (soonest first) or past")
-    limit: int = Field(20, ge=1)
-    offset: int = Field(0, ge=0)
+    limit: int = Field(20, ge=1, le=1_000_000, description="At most 100 a page")
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 class MeetingPageOut(Schema):
@@ -225,4 +225,4 @@ class MeetingPageOut(Schema):
 
 
 class RatingQuery(Schema):
-    program_id: int | None = Field(None, ge=1)
+    program_id: ObjectId | None = None

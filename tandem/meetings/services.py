@@ -49,6 +49,8 @@ MAX_PAST = dt.timedelta(days=366)
 MAX_FUTURE = dt.timedelta(days=731)
 MIN_DURATION, MAX_DURATION = 5, 480
 REMINDER_LEAD = dt.timedelta(hours=24)
+# The same meeting scheduled again this soon by the same person is a double submit.
+DOUBLE_SUBMIT = dt.timedelta(minutes=2)
 FEED_TOKEN_PREFIX = "cal_"  # noqa: S105 - a public marker, not a secret
 LAST_DAY_OF_EVERY_MONTH = 28
 
@@ -139,12 +141,17 @@ def local_text(moment: dt.datetime, tzid: str) -> str:
 
 def to_utc(local: dt.datetime, tzid: str, *, field: str = "starts_at") -> dt.datetime:
     """A wall-clock time in `tzid` as UTC; a time the clocks skip (DST gap) is refused."""
-    if local.tzinfo is not None:
-        return local.astimezone(UTC)
     tz = zone(tzid)
-    aware = local.replace(tzinfo=tz)
-    utc = aware.astimezone(UTC)
-    if utc.astimezone(tz).replace(tzinfo=None) != local:
+    try:
+        if local.tzinfo is not None:
+            return local.astimezone(UTC)
+        utc = local.replace(tzinfo=tz).astimezone(UTC)
+        back = utc.astimezone(tz).replace(tzinfo=None)
+    except OverflowError:  # year 1 or 9999 pushed past the calendar by the zone's offset
+        raise MeetingInvalid(
+            "That date is out of range: pick one within a year back or two years ahead.", field=field
+        ) from None
+    if back != local:
         raise MeetingInvalid(
             f"{local:%H:%M} does not exist on {local:%d %b %Y} in {tz.key}: the clocks go forward. "
             "Pick another time.",
@@ -172,7 +179,8 @@ def _clean_details(values: dict[str, Any]) -> dict[str, Any]:
     """Validated meeting details (only the keys present); each problem names its field."""
     cleaned = dict(values)
     if "title" in cleaned:
-        title = str(cleaned["title"]).strip()
+        # One line: titles become email subjects and calendar summaries.
+        title = " ".join(str(cleaned["title"]).split())
         if not title:
             raise MeetingInvalid("Give the meeting a title, e.g. “Monthly catch-up”.", field="title")
         if len(title) > 120:
@@ -248,6 +256,9 @@ def _clean_recurrence(
     assert recurrence.until is not None  # noqa: S101 - one of the two is set (checked above)
     if recurrence.until < local_start.date():
         raise MeetingInvalid("The last date must be on or after the first meeting.", field="until")
+    # Checked on dates first: a far-off day (9999-12-31) must not overflow the conversion below.
+    if recurrence.until - local_start.date() > MAX_SERIES_SPAN:
+        raise MeetingInvalid("A series runs for at most two years; schedule the rest later.", field="until")
     end_of_day = dt.datetime.combine(recurrence.until, dt.time(23, 59, 59), tzinfo=zone(tzid))
     until = end_of_day.astimezone(UTC)
     if until - starts_at > MAX_SERIES_SPAN:
@@ -283,7 +294,9 @@ def _series_starts(series: MeetingSeries, *, before: dt.datetime) -> list[dt.dat
 
 def _materialise(series: MeetingSeries, *, now: dt.datetime) -> int:
     """Create the series' missing occurrence rows up to the horizon; returns how many."""
-    horizon = now + HORIZON
+    # A series starting beyond the horizon still gets its first occurrence at once: it is the
+    # meeting that was just scheduled (and the one its page, .ics and notification are about).
+    horizon = max(now + HORIZON, series.starts_at + dt.timedelta(seconds=1))
     if series.cancelled or series.materialised_until >= horizon:
         return 0
     known = set(
@@ -335,6 +348,18 @@ def _tell_others(
         notify(recipient=member.membership, kind=kind, title=f"{name} {title}", body=text, url=url)
 
 
+def _tell_schedule(mentorship: Mentorship, by: Membership, meeting: Meeting, what: str) -> None:
+    """Tell the others that `by` scheduled, changed or cancelled a meeting ("moved a meeting")."""
+    _tell_others(
+        mentorship,
+        by,
+        meeting,
+        kind=NotificationKind.MEETING_SCHEDULED,
+        title=f"{what}: {meeting.title}",
+        when=meeting.starts_at,
+    )
+
+
 def _bump(meeting: Meeting) -> None:
     """A new iCalendar SEQUENCE for what calendars see of this meeting."""
     if meeting.series_id is not None:
@@ -343,6 +368,27 @@ def _bump(meeting: Meeting) -> None:
 
 
 # --- scheduling ---------------------------------------------------------------------------------
+
+
+def _just_scheduled(
+    mentorship: Mentorship, by: Membership, starts_at: dt.datetime, title: str, *, recurring: bool
+) -> Meeting | None:
+    """The same meeting `by` scheduled a moment ago, if any: a double submit (or a retried
+    request) schedules once and tells the others once. The mentorship's row serialises the check."""
+    Mentorship.objects.select_for_update().filter(pk=mentorship.pk).exists()
+    return (
+        Meeting.objects.filter(
+            mentorship=mentorship,
+            created_by=by,
+            starts_at=starts_at,
+            title=title,
+            series__isnull=not recurring,
+            status=MeetingStatus.SCHEDULED,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT,
+        )
+        .select_related("series")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -368,6 +414,10 @@ def meeting_schedule(
     details = _clean_details({name: getattr(plan, name) for name in DETAIL_FIELDS})
     starts_at = to_utc(plan.starts_local, tzid)
     _check_start(starts_at, now)
+    if not history:
+        twin = _just_scheduled(mentorship, by, starts_at, details["title"], recurring=recurrence is not None)
+        if twin is not None:
+            return twin
     if recurrence is None:
         meeting = Meeting.objects.create(
             mentorship=mentorship,
@@ -392,17 +442,10 @@ def meeting_schedule(
             **details,
         )
         _materialise(series, now=now)
-        meeting = series.occurrences.order_by("starts_at").first() or _occurrence(series, starts_at)
+        meeting = series.occurrences.earliest("original_start")  # always materialised
         what = f"scheduled a recurring meeting ({series.get_frequency_display().lower()})"
     if not history:
-        _tell_others(
-            mentorship,
-            by,
-            meeting,
-            kind=NotificationKind.MEETING_SCHEDULED,
-            title=f"{what}: {meeting.title}",
-            when=meeting.starts_at,
-        )
+        _tell_schedule(mentorship, by, meeting, what)
     return meeting
 
 
@@ -452,23 +495,16 @@ def meeting_change(
     else:
         changed = _change_one(meeting, values=values, new_start=new_start)
         what = "moved a meeting" if changes.moves else "updated a meeting"
-    _tell_others(
-        mentorship,
-        by,
-        changed,
-        kind=NotificationKind.MEETING_SCHEDULED,
-        title=f"{what}: {changed.title}",
-        when=changed.starts_at,
-    )
+    _tell_schedule(mentorship, by, changed, what)
     return changed
 
 
 def _change_one(meeting: Meeting, *, values: dict[str, Any], new_start: dt.datetime | None) -> Meeting:
     for name, value in values.items():
         setattr(meeting, name, value)
-    if new_start is not None:
+    if new_start is not None and new_start != meeting.starts_at:
         meeting.starts_at = new_start
-        meeting.reminded_at = None
+        meeting.reminded_at = None  # reminded of the old time only
     meeting.ends_at = meeting.starts_at + dt.timedelta(minutes=meeting.duration_minutes)
     if meeting.series_id is not None:
         meeting.is_override = True
@@ -491,6 +527,24 @@ def _has_content(meeting: Meeting) -> bool:
     return bool(meeting.shared_notes) or meeting.private_notes.exists() or meeting.feedback.exists()
 
 
+def _follow_series(row: Meeting, series: MeetingSeries, slot: dt.datetime, *, keep_time: bool) -> None:
+    """Make `row` the series' occurrence at `slot`, with the series' details. An occurrence
+    moved on its own keeps its time (`keep_time`) when only the details of the rest change."""
+    starts_at = row.starts_at if keep_time else slot
+    if starts_at != row.starts_at:
+        row.reminded_at = None  # a new time deserves a new reminder; the same time does not
+    row.series = series
+    row.original_start = slot
+    row.starts_at = starts_at
+    row.ends_at = starts_at + dt.timedelta(minutes=series.duration_minutes)
+    row.tzid = series.tzid
+    for name in DETAIL_FIELDS:
+        setattr(row, name, getattr(series, name))
+    row.is_override = keep_time
+    row.sequence += 1
+    row.save(update_fields=[*ROW_FIELDS, *DETAIL_FIELDS])
+
+
 def _change_following(
     meeting: Meeting,
     *,
@@ -503,6 +557,13 @@ def _change_following(
     old = MeetingSeries.objects.select_for_update().get(pk=series_id)
     cut = meeting.original_start or meeting.starts_at
     earlier = _series_starts(old, before=cut)
+    rows = list(old.occurrences.filter(original_start__gte=cut).order_by("original_start", "pk"))
+    # Each row's place in the sequence from this occurrence on (0, 1, 2, …), read off the rule
+    # before it changes: the n-th row becomes the n-th occurrence of the changed rule, so a meeting
+    # held or cancelled in between keeps its slot and no other row slides into it.
+    last = rows[-1].original_start if rows and rows[-1].original_start else cut
+    slots_from_cut = [s for s in _series_starts(old, before=last + dt.timedelta(seconds=1)) if s >= cut]
+    position = {slot: n for n, slot in enumerate(slots_from_cut)}
     start = new_start or cut
     # A new time is on the clock of whoever moved it; otherwise the series keeps its zone.
     tzid = tzid if new_start is not None else old.tzid
@@ -510,8 +571,12 @@ def _change_following(
     until = old.until
     if until is not None and start > until:
         raise MeetingInvalid("That is after the series' last meeting.", field="starts_at")
-    if old.frequency == Frequency.MONTHLY_DATE:
-        _clean_recurrence(Recurrence(frequency=old.frequency, count=MAX_COUNT), starts_at=start, tzid=tzid)
+    day = start.astimezone(zone(tzid)).day
+    if old.frequency == Frequency.MONTHLY_DATE and day > LAST_DAY_OF_EVERY_MONTH:
+        raise MeetingInvalid(
+            f"These meetings repeat on a date, and not every month has a {day}th: pick a day up to the 28th.",
+            field="starts_at",
+        )
     details = {name: values.get(name, getattr(old, name)) for name in DETAIL_FIELDS}
     if earlier:
         # End the old series just before this occurrence; a new one carries on from it.
@@ -537,30 +602,25 @@ def _change_following(
         target.materialised_until = start - dt.timedelta(seconds=1)
         target.sequence += 1
         target.save()
-    rows = list(old.occurrences.filter(original_start__gte=cut).order_by("original_start", "pk"))
-    done = [r for r in rows if r.status in {MeetingStatus.HELD, MeetingStatus.NO_SHOW}]
-    reusable = [r for r in rows if r not in done]
-    # Meetings already held stay as they are, on their own.
-    Meeting.objects.filter(pk__in=[r.pk for r in done]).update(series=None, is_override=False)
+    slots = _series_starts(target, before=max(now + HORIZON, start + dt.timedelta(seconds=1)))
     # Free the RECURRENCE-IDs before reassigning them (one row per occurrence).
-    Meeting.objects.filter(pk__in=[r.pk for r in reusable]).update(original_start=None)
-    starts = _series_starts(target, before=max(now + HORIZON, start + dt.timedelta(seconds=1)))
-    for row, occurrence_start in zip(reusable, starts, strict=False):
-        row.series = target
-        row.original_start = row.starts_at = occurrence_start
-        row.ends_at = occurrence_start + dt.timedelta(minutes=target.duration_minutes)
-        row.tzid = target.tzid
-        for name in DETAIL_FIELDS:
-            setattr(row, name, getattr(target, name))
-        row.is_override = False
-        row.reminded_at = None
-        row.sequence += 1
-        row.save(update_fields=[*ROW_FIELDS, *DETAIL_FIELDS])
-    for extra in reusable[len(starts) :]:
-        if _has_content(extra):
-            Meeting.objects.filter(pk=extra.pk).update(series=None, status=MeetingStatus.CANCELLED)
+    Meeting.objects.filter(pk__in=[r.pk for r in rows]).update(original_start=None)
+    for row in rows:
+        n = position.get(row.original_start) if row.original_start else None
+        slot = slots[n] if n is not None and n < len(slots) else None
+        if row.status in {MeetingStatus.HELD, MeetingStatus.NO_SHOW}:
+            # What took place keeps its time, details and notes: in the changed series it is that
+            # occurrence changed on its own (or a meeting on its own if the series has no such slot).
+            row.series, row.original_start, row.is_override = (
+                (target, slot, True) if slot else (None, None, False)
+            )
+            row.save(update_fields=["series", "original_start", "is_override", "updated_at"])
+        elif slot is not None:
+            _follow_series(row, target, slot, keep_time=row.is_override and new_start is None)
+        elif _has_content(row):  # past the changed series' end, with notes or feedback to keep
+            Meeting.objects.filter(pk=row.pk).update(series=None, status=MeetingStatus.CANCELLED)
         else:
-            extra.delete()
+            row.delete()
     _materialise(target, now=now)
     return Meeting.objects.select_related("mentorship__organisation", "series").get(pk=meeting.pk)
 
@@ -597,14 +657,7 @@ def meeting_cancel(
         meeting.save(update_fields=STATUS_FIELDS)
         what = "cancelled a meeting"
     meeting.refresh_from_db()
-    _tell_others(
-        mentorship,
-        by,
-        meeting,
-        kind=NotificationKind.MEETING_SCHEDULED,
-        title=f"{what}: {meeting.title}",
-        when=meeting.starts_at,
-    )
+    _tell_schedule(mentorship, by, meeting, what)
     return meeting
 
 
@@ -626,11 +679,28 @@ def meeting_set_attendance(
         raise MeetingConflict("A meeting can be marked held or missed once it has started.", field="status")
     if status == meeting.status:
         return meeting
+    if meeting.status == MeetingStatus.CANCELLED and status == MeetingStatus.SCHEDULED:
+        _require_active(meeting.mentorship)  # a closed mentorship's meetings stay called off
+    update = list(STATUS_FIELDS)
+    if meeting.status == MeetingStatus.CANCELLED and not _series_covers(meeting):
+        # Cancelled with the rest of its series, whose rule now ends before it: it comes back as a
+        # meeting on its own, so calendars (which read the rule) get it back too.
+        meeting.series, meeting.original_start, meeting.is_override = None, None, False
+        update += ["series", "original_start", "is_override"]
     meeting.status = status
     meeting.status_changed_by = by
     _bump(meeting)
-    meeting.save(update_fields=STATUS_FIELDS)
+    meeting.save(update_fields=update)
     return meeting
+
+
+def _series_covers(meeting: Meeting) -> bool:
+    """Whether the meeting's series (if any) still has it among its occurrences."""
+    if meeting.series_id is None:
+        return True
+    series = MeetingSeries.objects.get(pk=meeting.series_id)
+    start = meeting.original_start or meeting.starts_at
+    return not series.cancelled and (series.until is None or start <= series.until)
 
 
 # --- notes and feedback -------------------------------------------------------------------------
@@ -721,6 +791,9 @@ def feedback_give(
 def calendar_feed_create(*, membership: Membership) -> tuple[CalendarFeed, str]:
     """A new private feed URL token for the member (the old one stops working); returns the feed
     and the raw token, which is shown once and never stored."""
+    # Two requests at once (a double click) take turns, so the second revokes the first's feed
+    # instead of breaking the one-live-feed-per-member constraint.
+    Membership.objects.select_for_update().filter(pk=membership.pk).exists()
     CalendarFeed.objects.filter(membership=membership, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )

@@ -292,11 +292,17 @@ def attendance(request: OrgRequest, mentorship_id: int, meeting_id: int) -> Http
     return _render_detail(request, page, meeting, status=400, attendance_form=form)
 
 
-def _saved_fragment(
-    request: OrgRequest, page: RelationshipPage, meeting: Meeting, partial: str, **extra: Any
+def _fragment(
+    request: OrgRequest,
+    page: RelationshipPage,
+    meeting: Meeting,
+    partial: str,
+    status: int = 200,
+    **extra: Any,
 ) -> HttpResponse:
-    context = page.context(meeting=meeting, tz=time_zone_of(request.membership), saved=True, **extra)
-    return render(request, f"meetings/detail.html#{partial}", context)
+    """One form of the meeting page, for htmx to swap in: saved (`saved=True`), or with its errors."""
+    context = page.context(meeting=meeting, tz=time_zone_of(request.membership), **extra)
+    return render(request, f"meetings/detail.html#{partial}", context, status=status)
 
 
 @require_POST
@@ -316,12 +322,11 @@ def notes(request: OrgRequest, mentorship_id: int, meeting_id: int) -> HttpRespo
         else:
             if _is_htmx(request):
                 meeting = _meeting(request, page, meeting_id)  # who edited, with their name
-                return _saved_fragment(request, page, meeting, "shared_notes", notes_form=form)
+                return _fragment(request, page, meeting, "shared_notes", saved=True, notes_form=form)
             messages.success(request, "Shared notes saved.")
             return _back(request, meeting)
     if _is_htmx(request):
-        context = page.context(meeting=meeting, tz=time_zone_of(request.membership), notes_form=form)
-        return render(request, "meetings/detail.html#shared_notes", context, status=400)
+        return _fragment(request, page, meeting, "shared_notes", status=400, notes_form=form)
     return _render_detail(request, page, meeting, status=400, notes_form=form)
 
 
@@ -338,14 +343,15 @@ def private_note(request: OrgRequest, mentorship_id: int, meeting_id: int) -> Ht
             form.add_error(form.error_field(exc.field), exc.message)
         else:
             if _is_htmx(request):
-                return _saved_fragment(
-                    request, page, meeting, "private_note", note_form=form, private_note=note
+                return _fragment(
+                    request, page, meeting, "private_note", saved=True, note_form=form, private_note=note
                 )
             messages.success(request, "Your private note is saved. Only you can read it.")
             return _back(request, meeting)
     if _is_htmx(request):
-        context = page.context(meeting=meeting, note_form=form, private_note=None)
-        return render(request, "meetings/detail.html#private_note", context, status=400)
+        return _fragment(
+            request, page, meeting, "private_note", status=400, note_form=form, private_note=None
+        )
     return _render_detail(request, page, meeting, status=400, note_form=form)
 
 

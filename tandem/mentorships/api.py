@@ -12,8 +12,9 @@ from typing import Any, Literal
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from tandem.api_pagination import Pagination
 from tandem.matching.selectors import Recommendation, pair_candidate, recommended_mentors
 from tandem.mentorships.errors import LifecycleInvalid, RematchInvalid, RequestInvalid
 from tandem.mentorships.lifecycle import (
@@ -246,7 +247,7 @@ def request_withdraw(request: HttpRequest, org_slug: str, request_id: ObjectId) 
     response=list[MentorshipOut],
     summary="My mentorships, with why we were matched",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+@paginate(Pagination, max_limit=MAX_PAGE_SIZE)
 def my_mentorships(request: HttpRequest, org_slug: str) -> QuerySet[Mentorship]:
     caller = org_membership(request, org_slug)
     return mentorship_list(organisation=caller.organisation, membership=caller)
@@ -374,7 +375,7 @@ def concern_create(
     tags=["concerns"],
     summary="Concerns: program admins see the organisation's, members the ones they raised",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+@paginate(Pagination, max_limit=MAX_PAGE_SIZE)
 def concern_index(request: HttpRequest, org_slug: str, query: Query[ConcernQuery]) -> QuerySet[Concern]:
     caller = org_membership(request, org_slug)
     return concern_list(

@@ -21,6 +21,7 @@ from tandem.health.demo import demo_checkins, demo_health_refresh
 from tandem.meetings.demo import demo_meetings
 from tandem.mentorships.demo_relationships import demo_end_early_and_rematch, demo_lifecycle_variety
 from tandem.mentorships.models import Mentorship, MentorshipMember, MentorshipStatus
+from tandem.notifications.models import Notification
 from tandem.organisations.models import Organisation
 
 # Days since the start, one per running mentorship in turn: a spread from "just matched" to "half a
@@ -69,11 +70,20 @@ def demo_relationships(*, organisation: Organisation, rng: random.Random, now: d
             continue
         demo_goals(mentorship=mentorship, rng=rng, now=now)
         if age_days >= 45:
-            demo_competency_feedback(mentorship=mentorship, rng=rng, now=now, entries=min(age_days // 40, 4))
+            entries = max(2, min(age_days // 40, 4))
+            demo_competency_feedback(mentorship=mentorship, rng=rng, now=now, entries=entries)
         if age_days >= 60 and (rng.random() < 0.3 or _is_demo_members(mentorship)):
             demo_career(mentorship=mentorship, rng=rng, now=now)
         demo_checkins(mentorship=mentorship, rng=rng, now=now, mood="good")
     demo_health_refresh(organisation=organisation, now=now)
+    _fresh_inbox(organisation, now)
+
+
+def _fresh_inbox(organisation: Organisation, now: datetime) -> None:
+    """Everything the demo's history notified people about happened weeks ago: mark it read.
+    What is due today (reminders, nudges, check-ins) arrives from `run_periodic`, which
+    `make run` starts beside the server — run here, it would also touch other organisations."""
+    Notification.objects.filter(organisation=organisation, read_at__isnull=True).update(read_at=now)
 
 
 def _running(organisation: Organisation) -> list[Mentorship]:

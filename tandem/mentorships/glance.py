@@ -7,23 +7,28 @@ overseeing program admin gets the health signal and its reasons instead.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Min
 from django.utils import timezone
 
-from tandem.agreements.models import AgreementVersion
+from tandem.agreements.models import AgreementStatus, AgreementVersion
 from tandem.agreements.selectors import agreement_current, agreement_open, waiting_on
 from tandem.goals.selectors import goals_progress
-from tandem.health.models import HealthAssessment
-from tandem.health.schedule import CheckInDue
+from tandem.health.models import CheckIn, HealthAssessment
+from tandem.health.schedule import CheckInDue, checkin_due
 from tandem.health.selectors import checkin_due_of
+from tandem.meetings.models import Meeting, MeetingStatus
 from tandem.meetings.selectors import meeting_stats
-from tandem.mentorships.models import Mentorship, MentorshipStatus
+from tandem.mentorships.models import Mentorship, MentorshipMember, MentorshipStatus
 from tandem.mentorships.pages import RelationshipPage
-from tandem.organisations.models import Membership
+from tandem.mentorships.selectors import mentorship_list
+from tandem.organisations.models import Membership, Organisation
 
 SHOWN_FOR = (MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED, MentorshipStatus.COMPLETED)
+HOME_STATUSES = (MentorshipStatus.PROPOSED, MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED)
 
 
 @dataclass(frozen=True)
@@ -62,5 +67,72 @@ def glance_for_participant(page: RelationshipPage, viewer: Membership) -> Glance
 
 
 def health_for_admin(mentorship: Mentorship) -> HealthAssessment | None:
-    """The stored health assessment, for an overseeing admin's Overview."""
+    """The stored health assessment, for an overseeing admin's Overview; None once the mentorship
+    has ended (its last assessment describes a relationship that no longer runs)."""
+    if mentorship.status not in (MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED):
+        return None
     return HealthAssessment.objects.filter(mentorship=mentorship).first()
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """One of the viewer's running mentorships on their home page, and what it asks of them."""
+
+    mentorship: Mentorship
+    others: list[MentorshipMember]
+    agreement_needs_me: bool
+    next_meeting_at: datetime | None
+    checkin_due: bool
+
+    @property
+    def needs_me(self) -> bool:
+        return self.agreement_needs_me or self.checkin_due
+
+
+def next_steps_for(*, organisation: Organisation, membership: Membership, now: datetime) -> list[NextSteps]:
+    """The member's running mentorships with what needs them — a fixed number of queries however
+    many mentorships they have (one per part, not one per mentorship)."""
+    mentorships = list(
+        mentorship_list(organisation=organisation, membership=membership).filter(status__in=HOME_STATUSES)
+    )
+    ids = [m.pk for m in mentorships]
+    if not ids:
+        return []
+    waiting_for_me = set(
+        AgreementVersion.objects.filter(mentorship_id__in=ids, status=AgreementStatus.PROPOSED)
+        .exclude(acceptances__membership=membership)
+        .values_list("mentorship_id", flat=True)
+    )
+    next_meeting = dict(
+        Meeting.objects.filter(mentorship_id__in=ids, status=MeetingStatus.SCHEDULED, starts_at__gt=now)
+        .values_list("mentorship_id")
+        .annotate(first=Min("starts_at"))
+    )
+    my_checkins: dict[int, list[datetime]] = defaultdict(list)
+    for mentorship_id, at in CheckIn.objects.filter(mentorship_id__in=ids, author=membership).values_list(
+        "mentorship_id", "created_at"
+    ):
+        my_checkins[mentorship_id].append(at)
+    steps = []
+    for mentorship in mentorships:
+        due = (
+            mentorship.status == MentorshipStatus.ACTIVE
+            and mentorship.started_at is not None
+            and checkin_due(
+                started_at=mentorship.started_at,
+                first_days=mentorship.program.checkin_first_days,
+                every_days=mentorship.program.checkin_every_days,
+                now=now,
+                previous=my_checkins[mentorship.pk],
+            ).is_due
+        )
+        steps.append(
+            NextSteps(
+                mentorship=mentorship,
+                others=[m for m in mentorship.members.all() if m.membership_id != membership.pk],
+                agreement_needs_me=mentorship.pk in waiting_for_me,
+                next_meeting_at=next_meeting.get(mentorship.pk),
+                checkin_due=due,
+            )
+        )
+    return steps

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tandem.matching.models import BlockedPair
 from tandem.matching.selectors import pair_candidate
+from tandem.meetings.closing import meetings_close
 from tandem.mentorships.capacity import mentees_held
 from tandem.mentorships.errors import (
     AlreadyMatched,
@@ -240,6 +241,7 @@ def mentorship_complete(*, mentorship: Mentorship, by: Membership, reflection: s
     locked, members, as_admin = _transition(
         mentorship=mentorship, by=by, kind=EventKind.COMPLETED, reason=reflection
     )
+    meetings_close(mentorship=locked, now=timezone.now())
     _tell_the_others(
         mentorship=locked,
         members=members,
@@ -273,6 +275,7 @@ def mentorship_end_early(
         private_note=private_note,
         end_reason=reason,
     )
+    meetings_close(mentorship=locked, now=timezone.now())
     body = (
         f"{_actor(by, as_admin)} ended it. Reason: {label}. "
         "Endings like this happen and are nobody's fault — thank you for the time you gave each other."
@@ -326,6 +329,15 @@ def concern_raise(*, mentorship: Mentorship, by: Membership, text: str) -> Conce
         raise ConcernInvalid("Tell the admins what is happening — a few sentences are enough.", field="text")
     if len(text) > CONCERN_MAX:
         raise ConcernInvalid(f"Keep it under {CONCERN_MAX} characters.", field="text")
+    # A double submit (or a retried request) must not file the same worry twice and page every
+    # admin twice: the mentorship's row serialises concerns about it, and an identical open one
+    # from the same person is answered as the one already raised.
+    Mentorship.objects.select_for_update(of=("self",)).filter(pk=mentorship.pk).exists()
+    already = Concern.objects.filter(
+        mentorship=mentorship, raised_by=by, text=text, status=ConcernStatus.OPEN
+    ).first()
+    if already is not None:
+        return already
     concern = Concern.objects.create(
         organisation_id=mentorship.organisation_id, mentorship=mentorship, raised_by=by, text=text
     )
@@ -472,10 +484,13 @@ def rematch_choose(
         return Rematch.objects.create(
             ended=ended, mentee=mentee, mentor=mentor, message=message, score=fit.score, request=request
         )
-    # Admin-matched program: the admins decide; record the wish where the engine reads it.
+    # Admin-matched program: the admins decide; record the wish where the engine reads it. The
+    # mentee's row is locked first, so a double submit cannot record the pick twice and two picks
+    # at once cannot overwrite each other's preferred mentor.
+    locked = Enrolment.objects.select_for_update().get(pk=mentee.pk)
     if Rematch.objects.filter(ended=ended, mentee=mentee, mentor=mentor).exists():
         raise RematchInvalid("You already asked the admins for this mentor.", field="mentor")
-    preferred = list(mentee.preferred_mentor_ids or [])
+    preferred = list(locked.preferred_mentor_ids or [])
     if mentor.membership_id not in preferred:
         Enrolment.objects.filter(pk=mentee.pk).update(preferred_mentor_ids=[*preferred, mentor.membership_id])
     rematch = Rematch.objects.create(

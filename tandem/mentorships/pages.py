@@ -15,15 +15,18 @@ from tandem.mentorships.models import MemberRole, Mentorship, MentorshipMember
 from tandem.mentorships.selectors import mentorship_get, mentorship_get_for_oversight
 from tandem.organisations.access import OrgRequest
 
-# (URL name, label) of each tab, in order. A tab whose page does not exist is not shown.
+# (URL name, label, open to an overseeing program admin) of each tab, in order. A tab whose page
+# does not exist, or that the viewer may not open, is not shown. Admins oversee the agreement in
+# force, check-ins and health, and endorsements the mentee shared; meetings, goals and competency
+# feedback belong to the pair (docs/adr/0004-who-sees-what-in-a-mentorship.md).
 TABS = (
-    ("mentorships:detail", "Overview"),
-    ("agreements:mentorship", "Agreement"),
-    ("meetings:mentorship", "Meetings"),
-    ("goals:mentorship", "Goals"),
-    ("feedback:mentorship", "Feedback"),
-    ("health:mentorship", "Check-ins"),
-    ("advancement:mentorship", "Career"),
+    ("mentorships:detail", "Overview", True),
+    ("agreements:mentorship", "Agreement", True),
+    ("meetings:mentorship", "Meetings", False),
+    ("goals:mentorship", "Goals", False),
+    ("feedback:mentorship", "Feedback", False),
+    ("health:mentorship", "Check-ins", True),
+    ("advancement:mentorship", "Career", True),
 )
 
 

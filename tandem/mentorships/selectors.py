@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Literal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tandem.mentorships.errors import MentorshipNotFound, RequestNotFound
 from tandem.mentorships.models import (
@@ -153,3 +153,28 @@ def member_of(mentorship: Mentorship, viewer: Membership) -> MentorshipMember | 
     """The viewer's place in the mentorship (uses the prefetched members), or None if they are
     not in it (e.g. an admin overseeing it)."""
     return next((m for m in mentorship.members.all() if m.membership_id == viewer.pk), None)
+
+
+def program_mentorship_list(
+    *, organisation: Organisation, program_id: int, status: str | None = None
+) -> QuerySet[Mentorship]:
+    """Every mentorship of a program, for its admins: newest first, with members and the stored
+    health assessment (three queries, any size). Callers check the viewer is a program admin."""
+    members = MentorshipMember.objects.select_related("membership__user").order_by("role", "pk")
+    qs = (
+        Mentorship.objects.filter(organisation=organisation, program_id=program_id)
+        .select_related("health_assessment")
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("-created_at", "-pk")
+    )
+    return qs.filter(status=status) if status else qs
+
+
+def program_mentorship_counts(*, organisation: Organisation, program_id: int) -> dict[str, int]:
+    """How many of a program's mentorships are in each state (one query)."""
+    rows = (
+        Mentorship.objects.filter(organisation=organisation, program_id=program_id)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)

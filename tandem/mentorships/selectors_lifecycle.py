@@ -10,7 +10,6 @@ Every query is scoped by organisation and by what the viewer may see:
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 
 import matchmaker
@@ -37,7 +36,6 @@ from tandem.mentorships.models import (
 )
 from tandem.mentorships.selectors import mentor_response_hours
 from tandem.organisations.models import Membership, Organisation
-from tandem.people.models import Profile
 from tandem.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramKind
 
 REMATCH_CANDIDATES = 5
@@ -307,13 +305,3 @@ def pairing_options(*, program: Program) -> PairingOptions:
         ],
         mentees=[e for e in enrolments if e.role == EnrolmentRole.MENTEE and e.membership_id not in matched],
     )
-
-
-def viewer_time_zone(viewer: Membership) -> str:
-    """The IANA time zone to show times in for this member (their profile's; UTC when unknown)."""
-    name = Profile.objects.filter(membership=viewer).values_list("time_zone", flat=True).first() or "UTC"
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return "UTC"
-    return name

@@ -14,6 +14,7 @@ urlpatterns = [
     path("requests/<int:request_id>/decline/", views.request_decline, name="decline"),
     path("requests/<int:request_id>/withdraw/", views.request_withdraw, name="withdraw"),
     path("mentorships/", views.mentorship_index, name="list"),
+    path("programs/<int:program_id>/mentorships/", views.program_mentorships, name="program_list"),
     path("mentorships/<int:mentorship_id>/", views.mentorship_detail, name="detail"),
     path("mentorships/<int:mentorship_id>/answer/", views.mentorship_answer, name="answer"),
     # lifecycle, concerns and the guided re-match

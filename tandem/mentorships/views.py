@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.agreements.selectors import agreement_current
 from tandem.errors import DomainError, NotFound
 from tandem.matching.selectors import recommended_mentors
 from tandem.meetings.services import time_zone_of
@@ -37,6 +38,8 @@ from tandem.mentorships.selectors import (
     mentorship_list,
     mentorship_request_get,
     mentorship_request_list,
+    program_mentorship_counts,
+    program_mentorship_list,
 )
 from tandem.mentorships.services import (
     mentee_is_matched,
@@ -47,12 +50,14 @@ from tandem.mentorships.services import (
     mentorship_request_withdraw,
 )
 from tandem.organisations.access import OrgRequest, org_view
+from tandem.organisations.models import Role
 from tandem.programs.models import Enrolment, EnrolmentRole, Program
 from tandem.programs.selectors import enrolment_get, enrolment_of, program_get
 
 REQUESTS_SHOWN = 50
 RECOMMENDATIONS_SHOWN = 10
 MENTORSHIPS_PAGE_SIZE = 24
+PROGRAM_MENTORSHIPS_PAGE_SIZE = 50
 
 
 def _program(request: OrgRequest, program_id: int) -> Program:
@@ -286,7 +291,9 @@ def mentorship_detail(request: OrgRequest, mentorship_id: int) -> HttpResponse:
     glance = glance_for_participant(page, request.membership)
     health = health_for_admin(page.mentorship) if page.overseeing else None
     tz = time_zone_of(request.membership)
-    return render(request, "mentorships/detail.html", page.context(glance=glance, health=health, tz=tz))
+    agreement = agreement_current(page.mentorship)
+    context = page.context(glance=glance, health=health, tz=tz, agreement=agreement)
+    return render(request, "mentorships/detail.html", context)
 
 
 @require_POST
@@ -318,3 +325,28 @@ def mentorship_answer(request: OrgRequest, mentorship_id: int) -> HttpResponse:
             else:
                 messages.success(request, "You accepted. The mentorship starts once everyone has.")
     return redirect("mentorships:detail", org_slug=request.organisation.slug, mentorship_id=mentorship.pk)
+
+
+@require_GET
+@org_view(min_role=Role.PROGRAM_ADMIN)
+def program_mentorships(request: OrgRequest, program_id: int) -> HttpResponse:
+    """A program's mentorships for its admins: who, state, health, and a way in to each."""
+    program = _program(request, program_id)
+    status = request.GET.get("status", "")
+    if status not in MentorshipStatus.values:
+        status = ""
+    mentorships = program_mentorship_list(
+        organisation=request.organisation, program_id=program.pk, status=status or None
+    )
+    page = Paginator(mentorships, PROGRAM_MENTORSHIPS_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = program_mentorship_counts(organisation=request.organisation, program_id=program.pk)
+    context = {
+        "program": program,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number),
+        "status": status,
+        "status_links": [
+            (value, label, counts[value]) for value, label in MentorshipStatus.choices if value in counts
+        ],
+    }
+    return render(request, "mentorships/program_mentorships.html", context)

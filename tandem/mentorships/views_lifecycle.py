@@ -51,10 +51,9 @@ from tandem.mentorships.selectors_lifecycle import (
     rematch_candidates,
     rematch_mentee,
     rematches_of,
-    viewer_time_zone,
 )
 from tandem.mentorships.services import SELF_SERVICE_MODES
-from tandem.organisations.access import OrgRequest, org_view
+from tandem.organisations.access import OrgRequest, org_view, viewer_time_zone
 from tandem.organisations.models import Role
 from tandem.programs.models import Enrolment, EnrolmentRole, Program, ProgramKind
 from tandem.programs.selectors import enrolment_get, program_get
@@ -205,7 +204,7 @@ def concerns(request: OrgRequest) -> HttpResponse:
             "status": status,
             "statuses": ConcernStatus.choices,
             "counts": concern_counts(organisation=request.organisation, viewer=request.membership),
-            "tz": viewer_time_zone(request.membership),
+            "tz": viewer_time_zone(request.membership).key,
         },
     )
 

@@ -9,8 +9,9 @@ member's notification id is a 404, the same as one that does not exist.
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from tandem.api_pagination import Pagination
 from tandem.notifications.errors import NotificationInvalid
 from tandem.notifications.models import Notification
 from tandem.notifications.schemas import (
@@ -44,7 +45,7 @@ router = Router(tags=["notifications"])
     response=list[NotificationOut],
     summary="My notifications in this organisation, newest first",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+@paginate(Pagination, max_limit=MAX_PAGE_SIZE)
 def my_notifications(
     request: HttpRequest, org_slug: str, filters: Query[NotificationQuery]
 ) -> QuerySet[Notification]:

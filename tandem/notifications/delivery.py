@@ -84,6 +84,13 @@ def notification_email_send(*, notification_id: int, now: datetime | None = None
     notification = Notification.objects.select_related("recipient__user", "organisation").get(
         pk=notification_id
     )
+    if not (notification.recipient.is_active and notification.recipient.user.is_active):
+        # Deactivated since `notify` (or while the email waited for a retry): no more email for
+        # them; the in-app notification stays.
+        Notification.objects.filter(pk=notification_id, email_status=EmailStatus.SENDING).update(
+            email_status=EmailStatus.OFF, email_next_at=None
+        )
+        return EmailStatus.OFF
     try:
         _message(notification).send(fail_silently=False)
     except Exception as exc:  # any failure of the mail backend: try again later, keep the row

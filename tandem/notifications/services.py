@@ -92,7 +92,8 @@ def notify(
         organisation_id=recipient.organisation_id,
         recipient=recipient,
         kind=kind,
-        title=title.strip()[:200],
+        # One line: the title is the email's subject, and a header may not hold a line break.
+        title=" ".join(title.split())[:200],
         body=body.strip()[:4000],
         url=safe_url,
         # Muted in the app: kept as the record, but it arrives read and never raises the count.

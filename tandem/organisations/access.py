@@ -3,12 +3,14 @@ user once, so views never look tenants up themselves."""
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.organisations.errors import OrganisationNotFound
@@ -46,10 +48,25 @@ def org_view(
             org_request: OrgRequest = request  # type: ignore[assignment]
             org_request.membership = membership
             org_request.organisation = membership.organisation
+            # Times on every page of the organisation read in the viewer's own time zone.
+            timezone.activate(viewer_time_zone(membership))
             if request.session.get(CURRENT_ORG_SESSION_KEY) != org_slug:  # avoid a session write per request
                 request.session[CURRENT_ORG_SESSION_KEY] = org_slug
-            return view(org_request, *args, **kwargs)
+            try:
+                return view(org_request, *args, **kwargs)
+            finally:
+                timezone.deactivate()
 
         return wrapped
 
     return decorator
+
+
+def viewer_time_zone(membership: Membership) -> zoneinfo.ZoneInfo:
+    """The member's profile time zone (loaded with the membership), UTC when unset or unknown."""
+    profile = getattr(membership, "profile", None)
+    name = getattr(profile, "time_zone", "") or "UTC"
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")

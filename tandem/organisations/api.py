@@ -11,9 +11,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tandem.accounts.api_auth import api_user
+from tandem.api_pagination import Pagination
 from tandem.organisations.errors import NotAllowed
 from tandem.organisations.models import Invitation, Membership, Role
 from tandem.organisations.schemas import (
@@ -71,7 +72,7 @@ def organisation_detail(request: HttpRequest, org_slug: str) -> Membership:
     response=list[MemberOut],
     summary="All members, including deactivated ones (org admins)",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+@paginate(Pagination, max_limit=MAX_PAGE_SIZE)
 def member_list(request: HttpRequest, org_slug: str, filters: Query[MemberQuery]) -> QuerySet[Membership]:
     caller = org_membership(request, org_slug, min_role=Role.ORG_ADMIN)
     return membership_list(organisation=caller.organisation, query=filters.q.strip())
@@ -101,7 +102,7 @@ def member_update(
     response=list[InvitationOut],
     summary="Open invitations (org admins)",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+@paginate(Pagination, max_limit=MAX_PAGE_SIZE)
 def invitation_list(request: HttpRequest, org_slug: str) -> QuerySet[Invitation]:
     caller = org_membership(request, org_slug, min_role=Role.ORG_ADMIN)
     return invitation_list_open(organisation=caller.organisation)

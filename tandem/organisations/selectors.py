@@ -16,7 +16,8 @@ def membership_for(*, user: User, org_slug: str, min_role: str = Role.MEMBER) ->
     another tenant's organisation (or its admin pages) is never confirmed.
     """
     membership = (
-        Membership.objects.select_related("organisation", "user")
+        # The profile comes along for its time zone, which every page of the organisation uses.
+        Membership.objects.select_related("organisation", "user", "profile")
         .filter(user=user, organisation__slug=org_slug, is_active=True)
         .first()
     )

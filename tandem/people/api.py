@@ -14,8 +14,9 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils.cache import patch_cache_control
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from tandem.api_pagination import Pagination
 from tandem.organisations.api import MAX_PAGE_SIZE, org_membership
 from tandem.organisations.models import Organisation, Role
 from tandem.organisations.schemas import ObjectId
@@ -90,7 +91,7 @@ def languages(request: HttpRequest) -> QuerySet[Language]:  # noqa: ARG001 (ninj
     response=list[ProfileCardOut],
     summary="The people directory, filtered like the people page",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+@paginate(Pagination, max_limit=MAX_PAGE_SIZE)
 def profile_directory(
     request: HttpRequest, org_slug: str, filters: Query[DirectoryQuery]
 ) -> QuerySet[Profile]:

@@ -17,8 +17,9 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from tandem.api_pagination import Pagination
 from tandem.errors import DomainError
 from tandem.mentorships.capacity import mentees_held
 from tandem.organisations.api import MAX_PAGE_SIZE, org_membership
@@ -153,7 +154,7 @@ def template_list(request: HttpRequest) -> list[dict[str, Any]]:  # noqa: ARG001
     response=list[ProgramOut],
     summary="Programs: all of them for program admins; running ones and my own for members",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+@paginate(Pagination, max_limit=MAX_PAGE_SIZE)
 def program_index(request: HttpRequest, org_slug: str) -> QuerySet[Program]:
     caller = org_membership(request, org_slug)
     return with_my_enrolment(program_list(organisation=caller.organisation, viewer=caller), caller)
@@ -290,7 +291,7 @@ def my_enrolment_update(
     response=list[EnrolmentRowOut],
     summary="Everyone enrolled, with each mentor's places held and left (program admins)",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+@paginate(Pagination, max_limit=MAX_PAGE_SIZE)
 def enrolment_index(
     request: HttpRequest, org_slug: str, program_id: ObjectId, filters: Query[EnrolmentQuery]
 ) -> list[EnrolmentRow]:

@@ -89,6 +89,7 @@ _ADMIN_LINKS: list[tuple[str, str, frozenset[str]]] = [
 _PROGRAM_ADMIN_LINKS: list[tuple[str, str, frozenset[str]]] = [
     ("Needs attention", "health:attention", frozenset({"health:attention"})),
     ("Concerns", "mentorships:concerns", frozenset({"mentorships:concerns"})),
+    ("Session ratings", "meetings:ratings", frozenset({"meetings:ratings"})),
     (
         "Shared endorsements",
         "advancement:shared_endorsements",
@@ -157,9 +158,17 @@ class Navigation:
                 links.append(NavLink(label=label, url=url, active=self._is_in(section)))
         return links
 
+    @cached_property
+    def _named_exactly(self) -> bool:
+        """Some link names this page itself; then a namespace ("meetings:") does not claim it."""
+        specs = (*_MEMBER_LINKS, *_PROGRAM_ADMIN_LINKS, *_ADMIN_LINKS)
+        return any(self._view_name in section for _label, _name, section in specs)
+
     def _is_in(self, section: frozenset[str]) -> bool:
+        if self._view_name in section:
+            return True
         namespace = self._view_name.partition(":")[0] + ":"
-        return self._view_name in section or namespace in section
+        return not self._named_exactly and namespace in section
 
     @cached_property
     def links(self) -> list[NavLink]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from tandem.accounts.models import User
+from tandem.mentorships.glance import next_steps_for
 from tandem.organisations.access import CURRENT_ORG_SESSION_KEY, OrgRequest, org_view
 from tandem.people.selectors import profile_completeness, profile_of_membership
 from tandem.web.context_processors import org_url
@@ -57,6 +59,9 @@ def dashboard(request: OrgRequest) -> HttpResponse:
             "requests": org_url("mentorships:requests", slug),
         },
     }
+    context["next_steps"] = next_steps_for(
+        organisation=organisation, membership=membership, now=timezone.now()
+    )
     if membership.is_program_admin:
         context["counts"] = dashboard_mentoring_counts(organisation=organisation)
         context["recent_members"] = membership_recent_list(organisation=organisation)

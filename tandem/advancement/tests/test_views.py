@@ -231,3 +231,20 @@ def test_career_tab_and_inbox_query_counts(
     client.get(f"/o/{org.slug}/introductions/")
     with django_assert_num_queries(6):
         assert client.get(f"/o/{org.slug}/introductions/").status_code == 200
+
+
+def test_endorsement_skill_ids_no_row_can_have_are_a_field_error_not_a_500(
+    client: Client, live: Live
+) -> None:
+    # given the mentor's endorsement
+    endorsement = endorsement_create(mentorship=live.mentorship, by=live.mentor, text="Clear thinker")
+    login(client, live.mentor)
+    huge = "9" * 30  # past any database integer: an `id IN (...)` with it would overflow
+    for url in (_career(live) + "endorsements/", _career(live) + f"endorsements/{endorsement.pk}/edit/"):
+        # when skills with impossible ids are posted
+        for skills in ([huge], ["-1"], ["abc"]):
+            response = client.post(url, {"text": "Still clear", "skills": skills})
+            # then the skills field says so, and nothing is written
+            assert response.status_code == 400
+            assert "is not a valid value" in response.content.decode()
+    assert Endorsement.objects.get().text == "Clear thinker"

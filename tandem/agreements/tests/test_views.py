@@ -174,6 +174,20 @@ def test_decline_and_withdraw_in_the_pages(client: Client, live: Live) -> None:
     assert again.status == AgreementStatus.WITHDRAWN
 
 
+def test_declining_with_a_reason_too_long_says_so_and_keeps_the_proposal_open(
+    client: Client, live: Live
+) -> None:
+    # given the mentor's open proposal
+    version = agreement_propose(mentorship=live.mentorship, by=live.mentor, terms=_terms())
+    login(client, live.mentee)
+    # when the mentee declines it with a reason over the 500-character limit
+    response = client.post(_url("decline", live, version_id=version.pk), {"reason": "x" * 501}, follow=True)
+    # then they are told, and the proposal is not declined without the reason they wrote
+    assert "at most 500 characters" in response.content.decode()
+    version.refresh_from_db()
+    assert version.status == AgreementStatus.PROPOSED
+
+
 def test_a_colleague_not_in_the_mentorship_gets_404_everywhere(
     client: Client, live: Live, org: Organisation
 ) -> None:
@@ -247,6 +261,6 @@ def test_tab_query_count_is_fixed(
     login(client, live.mentor)
     url = _url("mentorship", live)
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["versions"]) == count + 1

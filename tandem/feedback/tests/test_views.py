@@ -157,5 +157,5 @@ def test_feedback_tab_query_count_does_not_grow(
         )
     login(client, live.mentor)
     client.get(_url(live))  # warm the session
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert client.get(_url(live)).status_code == 200

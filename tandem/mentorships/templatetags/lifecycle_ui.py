@@ -19,8 +19,8 @@ from tandem.mentorships.selectors_lifecycle import (
     rematch_mentee,
     rematch_origin,
     rematches_of,
-    viewer_time_zone,
 )
+from tandem.organisations.access import viewer_time_zone
 
 register = template.Library()
 
@@ -54,5 +54,5 @@ def lifecycle_panel(context: dict[str, Any]) -> dict[str, Any]:
         "origin": rematch_origin(mentorship=mentorship, viewer=viewer) if me is not None else None,
         "from_rematch": came_from_rematch(mentorship=mentorship) if context.get("overseeing") else False,
         "csrf_token": context.get("csrf_token"),
-        "tz": viewer_time_zone(viewer),
+        "tz": viewer_time_zone(viewer).key,
     }

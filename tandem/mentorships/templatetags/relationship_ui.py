@@ -14,11 +14,14 @@ register = template.Library()
 
 @register.inclusion_tag("mentorships/_tabs.html", takes_context=True)
 def relationship_tabs(context: dict[str, Any], org_slug: str, mentorship_id: int) -> dict[str, Any]:
-    """One link per existing tab page; the current page is marked."""
+    """One link per tab page the viewer may open; the current page is marked."""
     request = context["request"]
     current = request.resolver_match.view_name if request.resolver_match else ""
+    overseeing = bool(context.get("overseeing"))
     tabs = []
-    for name, label in TABS:
+    for name, label, open_to_admins in TABS:
+        if overseeing and not open_to_admins:
+            continue
         try:
             url = reverse(name, kwargs={"org_slug": org_slug, "mentorship_id": mentorship_id})
         except NoReverseMatch:

@@ -77,6 +77,27 @@ def test_concern_raise_is_for_participants_with_something_to_say(
     assert not Concern.objects.exists()
 
 
+def test_concern_sent_twice_is_filed_once_and_the_admins_are_told_once(
+    client: Client, live: Live, program_admin: Membership
+) -> None:
+    # given the mentee on the concern page
+    login(client, live.mentee)
+    url = reverse(
+        "mentorships:concern_new",
+        kwargs={"org_slug": live.mentorship.organisation.slug, "mentorship_id": live.mentorship.pk},
+    )
+    # when the form is sent twice (a double click, or a retry after a slow answer)
+    for _ in range(2):
+        assert client.post(url, {"text": SECRET}).status_code == 302
+    # then there is one concern, and the admin was told once
+    assert Concern.objects.count() == 1
+    assert len(_concern_notes(program_admin)) == 1
+    # and once it is answered, the same words may be raised again as a new concern
+    concern_acknowledge(concern=Concern.objects.get(), by=program_admin)
+    concern_raise(mentorship=live.mentorship, by=live.mentee, text=SECRET)
+    assert Concern.objects.count() == 2
+
+
 def test_concern_acknowledge_then_resolve_tells_the_author(
     concern: Concern, live: Live, program_admin: Membership
 ) -> None:

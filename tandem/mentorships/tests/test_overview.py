@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -94,3 +96,71 @@ def test_admins_see_health_reasons_and_participants_never_do(
     assert "Needs attention" not in mentor_view
     assert "Secret words" not in mentor_view
     assert "satisfaction" not in mentor_view.lower()
+
+
+def test_overseeing_admins_see_only_the_tabs_they_may_open(
+    client: Client, live: Live, program_admin: Membership
+) -> None:
+    # when the program admin and the mentee open the overview
+    login(client, program_admin)
+    admin_view = _overview(client, live.mentorship)
+    login(client, live.mentee)
+    mentee_view = _overview(client, live.mentorship)
+    # then the admin's tabs lead only to pages they may open
+    tabs = admin_view.split('aria-label="This mentorship"')[1].split("</nav>")[0]
+    mentee_tabs = mentee_view.split('aria-label="This mentorship"')[1].split("</nav>")[0]
+    for label in ("Meetings", "Goals", "Feedback"):
+        assert f">{label}<" not in tabs
+        assert f">{label}<" in mentee_tabs
+    for label in ("Overview", "Agreement", "Check-ins", "Career"):
+        assert f">{label}<" in tabs
+
+
+def test_program_admins_list_a_programs_mentorships_and_members_cannot(
+    client: Client, live: Live, program_admin: Membership, member: Membership
+) -> None:
+    url = reverse(
+        "mentorships:program_list",
+        kwargs={"org_slug": live.mentorship.organisation.slug, "program_id": live.mentorship.program_id},
+    )
+    # when the admin opens the program's mentorships
+    login(client, program_admin)
+    response = client.get(url)
+    # then the pair is listed with a way in
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert live.mentee.user.full_name in html
+    assert f"/mentorships/{live.mentorship.pk}/" in html
+    # and a member — even one in the mentorship — gets a 404
+    for outsider in (member, live.mentee):
+        login(client, outsider)
+        assert client.get(url).status_code == 404
+
+
+def test_program_mentorships_page_costs_the_same_queries_for_more_rows(
+    client: Client, org: Organisation, program_admin: Membership
+) -> None:
+    from tandem.mentorships.services import mentorship_start
+    from tests.program_setup import make_program, mentee, mentor
+
+    program = make_program(org, program_admin, name="Many", matching_mode="self_service")
+    url = reverse("mentorships:program_list", kwargs={"org_slug": org.slug, "program_id": program.pk})
+    login(client, program_admin)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            mentorship_start(
+                mentor=mentor(program, capacity=1),
+                mentees=[mentee(program)],
+                origin="admin",
+                needs_consent=False,
+            )
+
+    add(2)
+    client.get(url)  # warm up caches (session, content types)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add(8)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(few.captured_queries) == len(many.captured_queries)

@@ -199,6 +199,24 @@ def test_rematch_in_an_admin_matched_program_goes_to_the_admins(
         )
 
 
+def test_rematch_two_picks_from_the_same_page_both_reach_the_admins_wishes(
+    org: Organisation, program_admin: Membership
+) -> None:
+    # given an admin-matched program and the mentee's enrolment as loaded by one page view
+    e = Ended(org, program_admin, mode="admin_bulk")
+    loaded = e.enrolment()
+    # when two picks are sent from it (two tabs, or a second click before the first reload)
+    for chosen in (e.ace, e.good):
+        rematch_choose(
+            ended=e.mentorship, mentee=loaded, mentor=chosen, message="Please.", by=e.mentee.membership
+        )
+    # then both wishes are kept: the second pick does not overwrite the first with stale data
+    assert Enrolment.objects.get(pk=e.mentee.pk).preferred_mentor_ids == [
+        e.ace.membership_id,
+        e.good.membership_id,
+    ]
+
+
 # --- pages --------------------------------------------------------------------------------------
 
 

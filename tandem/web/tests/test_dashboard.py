@@ -194,4 +194,43 @@ def test_dashboard_queries_do_not_grow_with_the_organisation(
         client.get(_url(org))
     # session, user, membership, profile with its 4 prefetched relations, the header's memberships…
     # and, per role, the counts (program admin: +2, org admin: +2 more).
-    assert few <= {"member": 13, "program_admin": 15, "org_admin": 17}[role]
+    assert few <= {"member": 14, "program_admin": 16, "org_admin": 18}[role]
+
+
+def test_dashboard_shows_each_running_mentorship_and_what_needs_the_viewer(
+    client: Client, org: Organisation, program_admin: Membership
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.agreements.selectors import agreement_defaults
+    from tandem.agreements.services import AgreementTerms, agreement_propose
+    from tandem.mentorships.models import Mentorship
+    from tests.relationship_setup import live_mentorship
+
+    # given a mentorship a month old whose mentor proposed an agreement
+    live = live_mentorship(org, program_admin)
+    Mentorship.objects.filter(pk=live.mentorship.pk).update(started_at=timezone.now() - timedelta(days=33))
+    start = agreement_defaults(live.mentorship)
+    agreement_propose(
+        mentorship=live.mentorship,
+        by=live.mentor,
+        terms=AgreementTerms(
+            cadence=start.cadence,
+            duration_months=start.duration_months,
+            confidentiality=start.confidentiality,
+        ),
+    )
+    # when each side opens their home page
+    login(client, live.mentee)
+    mentee_home = client.get(f"/o/{org.slug}/home/").content.decode()
+    login(client, live.mentor)
+    mentor_home = client.get(f"/o/{org.slug}/home/").content.decode()
+    # then the mentee is asked for the agreement and the check-in; the mentor only for the check-in
+    assert live.mentor.user.full_name in mentee_home
+    assert "An agreement waits for your answer" in mentee_home
+    assert "Check in: how is it going?" in mentee_home
+    assert "An agreement waits for your answer" not in mentor_home
+    assert "Check in: how is it going?" in mentor_home
+    assert "Schedule your next meeting" in mentor_home

@@ -157,6 +157,7 @@ def test_navigation_for_an_org_admin_has_admin_links(admin_client: Client, org_a
     assert labels == [
         "Needs attention",
         "Concerns",
+        "Session ratings",
         "Shared endorsements",
         "Members",
         "Taxonomy",
@@ -283,3 +284,14 @@ def test_no_organisation_page_for_a_new_user_has_no_org_navigation(client: Clien
     # then
     assert response.context["nav"].organisation is None
     assert response.context["nav"].links == []
+
+
+def test_navigation_marks_the_admin_page_not_the_mentorships_section(
+    admin_client: Client, org_admin: Membership
+) -> None:
+    # when an admin opens the session ratings (a meetings page, but not a mentorship's)
+    response = admin_client.get(f"/o/{org_admin.organisation.slug}/meetings/ratings/")
+    # then only its own admin link is current
+    nav = response.context["nav"]
+    assert [link.label for link in nav.links if link.active] == []
+    assert [link.label for link in nav.admin_links if link.active] == ["Session ratings"]
