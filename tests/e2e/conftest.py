@@ -99,3 +99,39 @@ def assert_accessible(page: Any, name: str) -> None:
         for v in violations
     ]
     assert not violations, f"axe found serious/critical violations on {name}:\n" + "\n".join(summary)
+
+
+# --- shared steps of the journeys ------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def english(db: None) -> None:
+    """The journeys' people speak English. Languages come from a data migration, and the flush
+    between browser tests does not reliably bring them back when other tests ran first in the
+    same process (the serialized copy is missing from the connection), so make sure it exists."""
+    from tandem.people.models import Language
+
+    Language.objects.get_or_create(code="en", defaults={"name": "English"})
+
+
+def sign_in(page: Any, email: str) -> None:
+    from tests.factories import TEST_PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def sign_out(page: Any) -> None:
+    page.locator("details.account-menu > summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+
+def visit(page: Any, name: str) -> None:
+    """Every page of a journey: no serious accessibility problem, and a screenshot."""
+    page.wait_for_load_state()
+    assert_accessible(page, name)
+    screenshot(page, name)

@@ -16,38 +16,12 @@ from tandem.goals.models import Goal, GoalStatus
 from tandem.mentorships.models import Mentorship, MentorshipOrigin
 from tandem.mentorships.services import mentorship_start
 from tandem.organisations.models import Membership, Organisation, Role
-from tandem.people.models import Language
-from tests.e2e.conftest import assert_accessible, screenshot
-from tests.factories import TEST_PASSWORD, make_member
+from tests.e2e.conftest import sign_in, sign_out, visit
+from tests.factories import make_member
 from tests.program_setup import make_program, mentee, mentor
 
 # serialized_rollback: the languages seeded by a data migration survive the flush between journeys.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def english() -> None:
-    Language.objects.get_or_create(code="en", defaults={"name": "English"})
-
-
-def _sign_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def _sign_out(page: Any) -> None:
-    page.locator("details.account-menu > summary").click()
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
-
-
-def _visit(page: Any, name: str) -> None:
-    page.wait_for_load_state()
-    assert_accessible(page, name)
-    screenshot(page, name)
 
 
 @pytest.fixture
@@ -81,11 +55,11 @@ def test_agree_then_change_the_agreement_and_set_a_goal(page: Any, org: Organisa
     base = f"/o/{org.slug}/mentorships/{mentorship.pk}"
 
     # given: Ada, the mentor, opens the new mentorship's Agreement tab
-    _sign_in(page, ada.user.email)
+    sign_in(page, ada.user.email)
     page.goto(base + "/")
     page.get_by_role("navigation", name="This mentorship").get_by_role("link", name="Agreement").click()
     expect(page.get_by_role("heading", name="No agreement yet")).to_be_visible()
-    _visit(page, "agreement-01-empty")
+    visit(page, "agreement-01-empty")
 
     # when: she proposes the agreement, the program's cadence preselected
     page.get_by_role("button", name="Propose the agreement").click()
@@ -95,26 +69,26 @@ def test_agree_then_change_the_agreement_and_set_a_goal(page: Any, org: Organisa
     page.get_by_label("Email", exact=False).first.fill("ada@example.com")
     page.get_by_label("Video link").fill("https://meet.example.com/ada-mia")
     page.get_by_label("Expected duration (months)").fill("6")
-    _visit(page, "agreement-02-propose-form")
+    visit(page, "agreement-02-propose-form")
     page.get_by_role("button", name="Propose this agreement").click()
     page.wait_for_load_state()
     # then: it waits for Mia
     expect(page.get_by_text("Version 1 is proposed")).to_be_visible()
     expect(page.get_by_text("Waiting for Mia Newcomer to accept.")).to_be_visible()
-    _visit(page, "agreement-03-proposed")
-    _sign_out(page)
+    visit(page, "agreement-03-proposed")
+    sign_out(page)
 
     # when: Mia accepts it
-    _sign_in(page, mia.user.email)
+    sign_in(page, mia.user.email)
     page.goto(base + "/agreement/")
     expect(page.get_by_role("heading", name="Your agreement is proposed: version 1")).to_be_visible()
-    _visit(page, "agreement-04-to-accept")
+    visit(page, "agreement-04-to-accept")
     page.get_by_role("button", name="Accept version 1").click()
     page.wait_for_load_state()
     # then: it is in force
     expect(page.get_by_text("it is now in force")).to_be_visible()
     expect(page.get_by_role("definition").filter(has_text="Every two weeks")).to_be_visible()
-    _visit(page, "agreement-05-in-force")
+    visit(page, "agreement-05-in-force")
     assert AgreementVersion.objects.get(number=1).status == AgreementStatus.ACCEPTED
 
     # when: Mia proposes meeting every ten days instead
@@ -123,18 +97,18 @@ def test_agree_then_change_the_agreement_and_set_a_goal(page: Any, org: Organisa
     expect(page.get_by_label("Every how many days")).to_be_visible()
     page.get_by_label("Every how many days").fill("10")
     page.get_by_label("A note to the others").fill("My project is busy — a bit more often, please.")
-    _visit(page, "agreement-06-propose-change")
+    visit(page, "agreement-06-propose-change")
     page.get_by_role("button", name="Propose this agreement").click()
     page.wait_for_load_state()
     expect(page.get_by_text("Version 2 is proposed")).to_be_visible()
-    _sign_out(page)
+    sign_out(page)
 
     # then: Ada sees exactly what changes, and accepts
-    _sign_in(page, ada.user.email)
+    sign_in(page, ada.user.email)
     page.goto(base + "/agreement/")
     changes = page.get_by_role("table").first
     expect(changes.get_by_role("row", name="Meeting cadence")).to_contain_text("Every 10 days")
-    _visit(page, "agreement-07-change-to-accept")
+    visit(page, "agreement-07-change-to-accept")
     page.get_by_role("button", name="Accept version 2").click()
     page.wait_for_load_state()
     expect(page.get_by_role("definition").filter(has_text="Every 10 days")).to_be_visible()
@@ -143,19 +117,19 @@ def test_agree_then_change_the_agreement_and_set_a_goal(page: Any, org: Organisa
     expect(versions.get_by_role("row", name="Version 1")).to_contain_text("Replaced by a later version")
     versions.get_by_role("link", name="Version 2").click()
     expect(page.get_by_role("heading", name="What changed since version 1")).to_be_visible()
-    _visit(page, "agreement-08-version-2")
+    visit(page, "agreement-08-version-2")
     assert AgreementVersion.objects.get(number=1).status == AgreementStatus.SUPERSEDED
 
     # when: Ada opens the Goals tab and sets a goal with milestones
     page.get_by_role("navigation", name="This mentorship").get_by_role("link", name="Goals").click()
     expect(page.get_by_text("No goals yet")).to_be_visible()
-    _visit(page, "goals-01-empty")
+    visit(page, "goals-01-empty")
     page.get_by_label("Goal", exact=True).fill("Present at the all-hands")
     page.get_by_label("Milestones").fill("Draft the slides\nRehearse with Ada\nPresent")
     page.get_by_role("button", name="Set this goal").click()
     page.wait_for_load_state()
     expect(page.get_by_text("0 of 3 milestones done")).to_be_visible()
-    _visit(page, "goals-02-goal")
+    visit(page, "goals-02-goal")
 
     # when: she ticks off the first milestone (htmx swaps the progress in place)
     page.get_by_role("button", name="Done: Draft the slides").click()
@@ -164,7 +138,7 @@ def test_agree_then_change_the_agreement_and_set_a_goal(page: Any, org: Organisa
         "aria-pressed", "true"
     )
     expect(page.locator("progress").first).to_have_attribute("value", "33")
-    _visit(page, "goals-03-milestone-ticked")
+    visit(page, "goals-03-milestone-ticked")
 
     # then: the goal's history and the tab's overall progress show it
     page.reload()
@@ -176,7 +150,7 @@ def test_agree_then_change_the_agreement_and_set_a_goal(page: Any, org: Organisa
     page.wait_for_load_state()
     page.get_by_role("link", name="← All goals").click()
     expect(page.get_by_text("Overall progress: 17%")).to_be_visible()
-    _visit(page, "goals-04-tab")
+    visit(page, "goals-04-tab")
     goal = Goal.objects.get(title="Present at the all-hands")
     assert goal.status == GoalStatus.IN_PROGRESS
     assert Goal.objects.count() == 2

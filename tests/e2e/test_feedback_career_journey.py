@@ -17,37 +17,12 @@ from tandem.feedback.models import CompetencyFeedback
 from tandem.feedback.services import RatingInput, competency_feedback_give
 from tandem.mentorships.models import Mentorship
 from tandem.organisations.models import Membership, Organisation, Role
-from tandem.people.models import Competency, Language
-from tests.e2e.conftest import assert_accessible, screenshot
-from tests.factories import TEST_PASSWORD, make_member
+from tandem.people.models import Competency
+from tests.e2e.conftest import sign_in, sign_out, visit
+from tests.factories import make_member
 from tests.relationship_setup import Live, live_mentorship
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def english() -> None:
-    Language.objects.get_or_create(code="en", defaults={"name": "English"})
-
-
-def _sign_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def _sign_out(page: Any) -> None:
-    page.locator("details.account-menu > summary").click()
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
-
-
-def _visit(page: Any, name: str) -> None:
-    page.wait_for_load_state()
-    assert_accessible(page, name)
-    screenshot(page, name)
 
 
 @pytest.fixture
@@ -75,16 +50,16 @@ def test_feedback_and_career_journey(page: Any, org: Organisation, live: Live) -
     )
 
     # the mentor gives feedback again, through the form
-    _sign_in(page, live.mentor.user.email)
+    sign_in(page, live.mentor.user.email)
     page.goto(f"{tab}/feedback/")
-    _visit(page, "feedback-1-mentor-form")
+    visit(page, "feedback-1-mentor-form")
     page.get_by_label("Leadership", exact=True).select_option(label="4 — Strong")
     page.get_by_label("Comment on Leadership").fill("Ran the planning session end to end.")
     page.get_by_label("Communication", exact=True).select_option(label="3 — Capable")
     page.get_by_label("Overall comment").fill("Real progress this month.")
     page.get_by_role("button", name="Save feedback").click()
     expect(page.get_by_text("Your feedback is saved.")).to_be_visible()
-    _visit(page, "feedback-2-mentor-saved")
+    visit(page, "feedback-2-mentor-saved")
     assert CompetencyFeedback.objects.count() == 2
 
     # the mentor endorses the mentee
@@ -94,7 +69,7 @@ def test_feedback_and_career_journey(page: Any, org: Organisation, live: Live) -
     page.get_by_label("Skills you endorse").select_option(label=["Public speaking", "Python"])
     page.get_by_role("button", name="Save endorsement").click()
     expect(page.get_by_text("Your endorsement is saved.")).to_be_visible()
-    _visit(page, "career-1-endorsed")
+    visit(page, "career-1-endorsed")
 
     # and introduces the mentee to a colleague
     page.locator("summary", has_text="to someone in your network").click()
@@ -102,48 +77,48 @@ def test_feedback_and_career_journey(page: Any, org: Organisation, live: Live) -
     page.get_by_label("Why they should talk").fill("Grace built our design system and loves to mentor.")
     page.get_by_role("button", name="Send the introduction").click()
     expect(page.get_by_text("Your introduction to Grace Colleague is on its way.")).to_be_visible()
-    _visit(page, "career-2-introduced")
-    _sign_out(page)
+    visit(page, "career-2-introduced")
+    sign_out(page)
 
     # the mentee sees the trend chart and the latest ratings
-    _sign_in(page, live.mentee.user.email)
+    sign_in(page, live.mentee.user.email)
     page.goto(f"{tab}/feedback/")
     chart = page.get_by_role("img", name="Your competencies over time")
     expect(chart).to_be_visible()
     latest = page.get_by_role("table").first
     expect(latest.get_by_role("row", name="Leadership")).to_contain_text("↑ up 1")
     expect(latest.get_by_role("row", name="Communication")).to_contain_text("unchanged")
-    _visit(page, "feedback-3-mentee-trend")
+    visit(page, "feedback-3-mentee-trend")
 
     # and shares the endorsement with program admins
     page.get_by_role("navigation", name="This mentorship").get_by_role("link", name="Career").click()
     page.get_by_role("button", name="Share with program admins").click()
     expect(page.get_by_text("Program admins can now see this endorsement.")).to_be_visible()
-    _visit(page, "career-3-mentee-shared")
+    visit(page, "career-3-mentee-shared")
     assert Endorsement.objects.get().shared_with_admins
-    _sign_out(page)
+    sign_out(page)
 
     # the colleague accepts the introduction from their inbox
-    _sign_in(page, colleague.user.email)
+    sign_in(page, colleague.user.email)
     page.goto(f"/o/{slug}/introductions/")
-    _visit(page, "career-4-colleague-inbox")
+    visit(page, "career-4-colleague-inbox")
     page.get_by_label("A word to").fill("Happy to — coffee next week?")
     page.get_by_role("button", name="Accept").click()
     expect(page.get_by_text("You accepted")).to_be_visible()
-    _visit(page, "career-5-colleague-accepted")
+    visit(page, "career-5-colleague-accepted")
     assert Introduction.objects.get().status == IntroductionStatus.ACCEPTED
-    _sign_out(page)
+    sign_out(page)
 
     # the mentee sees the answer
-    _sign_in(page, live.mentee.user.email)
+    sign_in(page, live.mentee.user.email)
     page.goto(f"{tab}/career/")
     expect(page.get_by_text("Happy to — coffee next week?")).to_be_visible()
-    _visit(page, "career-6-mentee-sees-answer")
-    _sign_out(page)
+    visit(page, "career-6-mentee-sees-answer")
+    sign_out(page)
 
     # and the program admin finds the shared endorsement
     admin = Membership.objects.get(user__email="priya@example.com")
-    _sign_in(page, admin.user.email)
+    sign_in(page, admin.user.email)
     page.goto(f"/o/{slug}/endorsements/")
     expect(page.get_by_text("Calm under pressure and a natural facilitator.")).to_be_visible()
-    _visit(page, "career-7-admin-shared-endorsements")
+    visit(page, "career-7-admin-shared-endorsements")

@@ -5,7 +5,6 @@ tab — with an accessibility scan on every page visited and a screenshot at eve
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -14,39 +13,13 @@ from playwright.sync_api import expect
 from tandem.health.models import CheckIn
 from tandem.mentorships.models import Health, Mentorship
 from tandem.organisations.models import Membership, Organisation, Role
-from tandem.people.models import Language
-from tests.e2e.conftest import assert_accessible, screenshot
-from tests.factories import TEST_PASSWORD, make_member
+from tests.e2e.conftest import sign_in, sign_out, visit
+from tests.factories import make_member
 from tests.relationship_setup import live_mentorship
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 COMMENT = "We keep cancelling and I don't know what to work on."
-
-
-@pytest.fixture(autouse=True)
-def english() -> None:
-    Language.objects.get_or_create(code="en", defaults={"name": "English"})
-
-
-def _sign_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def _sign_out(page: Any) -> None:
-    page.locator("details.account-menu > summary").click()
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
-
-
-def _visit(page: Any, name: str) -> None:
-    page.wait_for_load_state()
-    assert_accessible(page, name)
-    screenshot(page, name)
 
 
 @pytest.fixture
@@ -63,12 +36,12 @@ def test_mentee_says_it_isnt_working_and_the_admin_sees_why(page, org, admin):
     mentor_name = live.mentor.user.full_name
 
     # when the mentee opens the mentorship and its Check-ins tab
-    _sign_in(page, live.mentee.user.email)
+    sign_in(page, live.mentee.user.email)
     page.goto(f"/o/{org.slug}/mentorships/{live.mentorship.pk}/")
     page.get_by_role("navigation", name="This mentorship").get_by_role("link", name="Check-ins").click()
     page.wait_for_load_state()
     expect(page.get_by_text("Your check-in 1 is due now.")).to_be_visible()
-    _visit(page, "health-01-mentee-checkin-due")
+    visit(page, "health-01-mentee-checkin-due")
 
     # and says, privately, that it isn't working
     page.get_by_role("group", name="How satisfied are you").get_by_label("2", exact=True).check()
@@ -82,22 +55,22 @@ def test_mentee_says_it_isnt_working_and_the_admin_sees_why(page, org, admin):
     expect(page.get_by_text(COMMENT)).to_be_visible()
     expect(page.get_by_text("You are up to date")).to_be_visible()
     expect(page.get_by_text("Needs attention")).to_have_count(0)
-    _visit(page, "health-02-mentee-checked-in")
+    visit(page, "health-02-mentee-checked-in")
     assert CheckIn.objects.get().working == "no"
     assert Mentorship.objects.get(pk=live.mentorship.pk).health == Health.NEEDS_ATTENTION
-    _sign_out(page)
+    sign_out(page)
 
     # and the mentor, on the same tab, does not see the mentee's answer
-    _sign_in(page, live.mentor.user.email)
+    sign_in(page, live.mentor.user.email)
     page.goto(f"/o/{org.slug}/mentorships/{live.mentorship.pk}/check-ins/")
     expect(page.get_by_text(COMMENT)).to_have_count(0)
     expect(page.get_by_text("You have not checked in yet.")).to_be_visible()
-    _sign_out(page)
+    sign_out(page)
 
     # when the program admin opens the list of mentorships needing attention
-    _sign_in(page, admin.user.email)
+    sign_in(page, admin.user.email)
     page.goto(f"/o/{org.slug}/health/")
-    _visit(page, "health-03-attention-list")
+    visit(page, "health-03-attention-list")
 
     # then the mentorship is there, with the reason in plain words
     row = page.get_by_role("row").filter(has_text=mentee_name)
@@ -115,10 +88,10 @@ def test_mentee_says_it_isnt_working_and_the_admin_sees_why(page, org, admin):
     expect(page.get_by_text(COMMENT)).to_be_visible()
     expect(page.get_by_text("Mentee said it isn't working; satisfaction 2/5").first).to_be_visible()
     expect(page.get_by_role("button", name="Recompute")).to_be_visible()
-    _visit(page, "health-04-admin-checkins-tab")
+    visit(page, "health-04-admin-checkins-tab")
 
     # and recomputing keeps the signal and says so
     page.get_by_role("button", name="Recompute").click()
     page.wait_for_load_state()
     expect(page.get_by_text("Health recomputed: needs attention.")).to_be_visible()
-    _visit(page, "health-05-admin-recomputed")
+    visit(page, "health-05-admin-recomputed")

@@ -12,43 +12,13 @@ from playwright.sync_api import expect
 from tandem.matching.models import MatchRound, Proposal, RoundStatus
 from tandem.mentorships.models import Mentorship, MentorshipRequest, MentorshipStatus, RequestStatus
 from tandem.organisations.models import Membership, Organisation, Role
-from tandem.people.models import Language
 from tandem.programs.models import Enrolment, Program, ProgramStatus
-from tests.e2e.conftest import assert_accessible, screenshot
-from tests.factories import TEST_PASSWORD, make_member
+from tests.e2e.conftest import assert_accessible, sign_in, sign_out, visit
+from tests.factories import make_member
 from tests.program_setup import make_program, mentee, mentor, person
 
 # serialized_rollback: the languages seeded by a data migration survive the flush between journeys.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def english() -> None:
-    """The people below speak English. Languages come from a data migration, and the flush
-    between browser tests does not reliably bring them back when other tests ran first in the
-    same process (the serialized copy is missing from the connection), so make sure it exists."""
-    Language.objects.get_or_create(code="en", defaults={"name": "English"})
-
-
-def _sign_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def _sign_out(page: Any) -> None:
-    page.locator("details.account-menu > summary").click()
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
-
-
-def _visit(page: Any, name: str) -> None:
-    """Every page of the journey: no serious accessibility problem, and a screenshot."""
-    page.wait_for_load_state()
-    assert_accessible(page, name)
-    screenshot(page, name)
 
 
 @pytest.fixture
@@ -81,14 +51,14 @@ def _enrol_chosen(page: Any, people: list[Membership], role: str) -> None:
 
 def test_admin_runs_a_program_from_template_to_published_round(page, org, admin, pool):
     page.on("dialog", lambda dialog: dialog.accept())  # the confirm() before publishing
-    _sign_in(page, "priya@example.com")
+    sign_in(page, "priya@example.com")
 
     # when: she creates a program from the onboarding template
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs").click()
-    _visit(page, "matching-01-programs-empty")
+    visit(page, "matching-01-programs-empty")
     page.get_by_role("button", name="New program").first.click()
     page.get_by_role("link", name="New-joiner onboarding").click()
-    _visit(page, "matching-02-create-from-template")
+    visit(page, "matching-02-create-from-template")
     expect(page.get_by_label("Name")).to_have_value("New-joiner onboarding buddies")
     page.get_by_label("Name").fill("Spring onboarding buddies")
     page.get_by_role("button", name="Create program").click()
@@ -98,14 +68,14 @@ def test_admin_runs_a_program_from_template_to_published_round(page, org, admin,
     assert program.status == ProgramStatus.DRAFT
     assert program.template_key == "onboarding"
     assert program.criteria_weights["timezone"] == 8
-    _visit(page, "matching-03-program-draft")
+    visit(page, "matching-03-program-draft")
     # and: its settings and enrolment questions pages are there to adjust
     page.get_by_role("button", name="Settings").click()
     expect(page.get_by_label("Weight of Time-zone overlap")).to_have_value("8.0")
-    _visit(page, "matching-03a-settings")
+    visit(page, "matching-03a-settings")
     page.go_back()
     page.get_by_role("button", name="Questions").click()
-    _visit(page, "matching-03b-questions")
+    visit(page, "matching-03b-questions")
     page.go_back()
 
     # when: she opens it for enrolment
@@ -117,12 +87,12 @@ def test_admin_runs_a_program_from_template_to_published_round(page, org, admin,
     # when: she enrols the mentors and then the mentees in bulk
     page.get_by_role("button", name="Manage enrolments").click()
     page.wait_for_load_state()
-    _visit(page, "matching-04-enrolments-empty")
+    visit(page, "matching-04-enrolments-empty")
     _enrol_chosen(page, pool["mentors"], "Mentor")
     expect(page.get_by_text("3 people enrolled.")).to_be_visible()
     _enrol_chosen(page, pool["mentees"], "Mentee")
     expect(page.get_by_text("4 people enrolled.")).to_be_visible()
-    _visit(page, "matching-05-enrolments")
+    visit(page, "matching-05-enrolments")
     assert Enrolment.objects.filter(program=program, role="mentor").count() == 3
     assert Enrolment.objects.filter(program=program, role="mentee").count() == 4
 
@@ -131,7 +101,7 @@ def test_admin_runs_a_program_from_template_to_published_round(page, org, admin,
     page.get_by_role("button", name="Move to “Matching”").click()
     page.wait_for_load_state()
     page.get_by_role("button", name="Run a match round").click()
-    _visit(page, "matching-06-start-round")
+    visit(page, "matching-06-start-round")
     page.get_by_label("Optimal assignment").check()
     page.get_by_role("button", name="Run the round").click()
     page.wait_for_load_state()
@@ -146,7 +116,7 @@ def test_admin_runs_a_program_from_template_to_published_round(page, org, admin,
     )
     assert len(proposals) == 4
     page.get_by_role("group").filter(has_text="Breakdown").first.locator("summary").click()
-    _visit(page, "matching-07-draft")
+    visit(page, "matching-07-draft")
 
     # when: she looks at other mentors for one mentee
     page.get_by_role(
@@ -158,7 +128,7 @@ def test_admin_runs_a_program_from_template_to_published_round(page, org, admin,
             "heading", name=f"Another mentor for {proposals[2].mentee.membership.user.full_name}"
         )
     ).to_be_visible()
-    _visit(page, "matching-07a-swap")
+    visit(page, "matching-07a-swap")
     page.get_by_role("link", name="Back to the draft").click()
     page.wait_for_load_state()
 
@@ -176,28 +146,28 @@ def test_admin_runs_a_program_from_template_to_published_round(page, org, admin,
     expect(unmatched.get_by_text("Removed from the draft by an admin.")).to_be_visible()
     keep.refresh_from_db()
     assert keep.locked
-    _visit(page, "matching-08-draft-edited")
+    visit(page, "matching-08-draft-edited")
 
     # when: she publishes
     page.get_by_role("button", name="Publish").click()
     page.wait_for_load_state()
     # then: three mentorships exist, and the round says so
     expect(page.get_by_text("Published: 3 mentorships created.")).to_be_visible()
-    _visit(page, "matching-09-published")
+    visit(page, "matching-09-published")
     match_round.refresh_from_db()
     assert match_round.status == RoundStatus.PUBLISHED
     assert Mentorship.objects.filter(program=program, status=MentorshipStatus.ACTIVE).count() == 3
 
     # when: a matched mentee signs in
-    _sign_out(page)
-    _sign_in(page, keep.mentee.membership.user.email)
+    sign_out(page)
+    sign_in(page, keep.mentee.membership.user.email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Mentorships").click()
-    _visit(page, "matching-10-my-mentorships")
+    visit(page, "matching-10-my-mentorships")
     page.get_by_role("link", name=keep.mentor.membership.user.full_name).click()
     # then: they see who they were matched with and why
     expect(page.get_by_role("heading", name="Why you were matched")).to_be_visible()
     expect(page.get_by_text("Goals ↔ expertise").first).to_be_visible()
-    _visit(page, "matching-11-why-matched")
+    visit(page, "matching-11-why-matched")
 
 
 def test_mentee_requests_a_recommended_mentor_who_accepts(page, org, admin):
@@ -208,11 +178,11 @@ def test_mentee_requests_a_recommended_mentor_who_accepts(page, org, admin):
     mia = mentee(program, full_name="Mia Newcomer")
 
     # when: Mia opens the program and asks for recommendations
-    _sign_in(page, mia.membership.user.email)
+    sign_in(page, mia.membership.user.email)
     page.goto(f"/o/{org.slug}/programs/")
-    _visit(page, "selfservice-01-programs")
+    visit(page, "selfservice-01-programs")
     page.get_by_role("link", name="Engineering mentoring").first.click()
-    _visit(page, "selfservice-02-program")
+    visit(page, "selfservice-02-program")
     page.get_by_role("button", name="Find a mentor").click()
     # then: the best fit comes first, with reasons, places left and a link to the directory
     cards = page.locator(".recommendation")
@@ -220,7 +190,7 @@ def test_mentee_requests_a_recommended_mentor_who_accepts(page, org, admin):
     expect(cards.first.get_by_role("link", name="Ada Lovelace")).to_be_visible()
     expect(cards.first.get_by_text("2 places left")).to_be_visible()
     expect(page.get_by_role("button", name="Browse the directory")).to_be_visible()
-    _visit(page, "selfservice-03-recommendations")
+    visit(page, "selfservice-03-recommendations")
 
     # when: she asks Ada, first forgetting the message
     page.get_by_role("button", name="Ask Ada Lovelace to mentor you").click()
@@ -228,7 +198,7 @@ def test_mentee_requests_a_recommended_mentor_who_accepts(page, org, admin):
     page.wait_for_load_state()
     expect(page.get_by_role("alert")).to_contain_text("helps them say yes")
     assert not MentorshipRequest.objects.exists()
-    _visit(page, "selfservice-04-request-error")
+    visit(page, "selfservice-04-request-error")
     page.get_by_label("Your message").fill("I am new to Python and would love your guidance on design.")
     page.get_by_role("button", name="Send request").click()
     page.wait_for_load_state()
@@ -236,20 +206,20 @@ def test_mentee_requests_a_recommended_mentor_who_accepts(page, org, admin):
     expect(page.get_by_text("Your request is sent to Ada Lovelace")).to_be_visible()
     request = MentorshipRequest.objects.get()
     assert request.status == RequestStatus.PENDING
-    _visit(page, "selfservice-05-my-requests")
+    visit(page, "selfservice-05-my-requests")
 
     # when: Ada signs in and accepts
-    _sign_out(page)
-    _sign_in(page, ada.membership.user.email)
+    sign_out(page)
+    sign_in(page, ada.membership.user.email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Requests").click()
     expect(page.get_by_text("I am new to Python")).to_be_visible()
-    _visit(page, "selfservice-06-requests-to-me")
+    visit(page, "selfservice-06-requests-to-me")
     page.get_by_role("button", name="Accept Mia Newcomer's request").click()
     page.wait_for_load_state()
     # then: the mentorship starts and Mia's request is accepted
     expect(page.get_by_text("You are now mentoring Mia Newcomer")).to_be_visible()
     expect(page.get_by_text("You chose each other")).to_be_visible()
-    _visit(page, "selfservice-07-mentorship")
+    visit(page, "selfservice-07-mentorship")
     request.refresh_from_db()
     assert request.status == RequestStatus.ACCEPTED
     assert Mentorship.objects.filter(program=program, status=MentorshipStatus.ACTIVE).count() == 1
@@ -262,12 +232,12 @@ def test_round_page_follows_a_running_round_until_its_draft_is_ready(page, org, 
     match_round = MatchRound.objects.create(
         program=program, solver="optimal", created_by=admin.user, status=RoundStatus.RUNNING, progress=35
     )
-    _sign_in(page, "priya@example.com")
+    sign_in(page, "priya@example.com")
     # when: the admin opens it
     page.goto(f"/o/{org.slug}/programs/{program.pk}/rounds/{match_round.pk}/")
     # then: the progress shows, and is polled
     expect(page.get_by_role("heading", name="Matching in progress")).to_be_visible()
-    _visit(page, "matching-12-round-running")
+    visit(page, "matching-12-round-running")
     MatchRound.objects.filter(pk=match_round.pk).update(progress=80, progress_label="Explaining every pair")
     expect(page.get_by_text("Explaining every pair — 80%")).to_be_visible()
     # when: the run finishes
@@ -280,7 +250,7 @@ def test_round_page_follows_a_running_round_until_its_draft_is_ready(page, org, 
     # then: the page reloads itself with the draft
     expect(page.get_by_role("heading", name="Proposed pairs (1)")).to_be_visible()
     expect(page.get_by_role("heading", name="Matching in progress")).to_have_count(0)
-    _visit(page, "matching-13-round-ready")
+    visit(page, "matching-13-round-ready")
 
 
 def test_self_service_pages_fit_a_phone(phone_page, org, admin):
@@ -289,7 +259,7 @@ def test_self_service_pages_fit_a_phone(phone_page, org, admin):
     program = make_program(org, admin, name="Engineering mentoring", matching_mode="self_service")
     mentor(program, full_name="Ada Lovelace", expertise=4)
     mia = mentee(program, full_name="Mia Newcomer")
-    _sign_in(page, mia.membership.user.email)
+    sign_in(page, mia.membership.user.email)
     for path, name in [
         (f"/o/{org.slug}/programs/{program.pk}/", "selfservice-phone-program"),
         (f"/o/{org.slug}/programs/{program.pk}/mentors/", "selfservice-phone-recommendations"),
@@ -301,4 +271,4 @@ def test_self_service_pages_fit_a_phone(phone_page, org, admin):
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 1, f"{path} is {overflow}px wider than the phone screen"
-        _visit(page, name)
+        visit(page, name)

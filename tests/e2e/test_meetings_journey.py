@@ -16,38 +16,12 @@ from playwright.sync_api import expect
 
 from tandem.meetings.models import CalendarFeed, Meeting, MeetingStatus, PrivateNote, SessionFeedback
 from tandem.organisations.models import Membership, Organisation, Role
-from tandem.people.models import Language
-from tests.e2e.conftest import assert_accessible, screenshot
-from tests.factories import TEST_PASSWORD, make_member, profile_of
+from tests.e2e.conftest import sign_in, sign_out, visit
+from tests.factories import make_member, profile_of
 from tests.relationship_setup import Live, live_mentorship
 
 # serialized_rollback: the languages seeded by a data migration survive the flush between journeys.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def english() -> None:
-    Language.objects.get_or_create(code="en", defaults={"name": "English"})
-
-
-def _sign_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def _sign_out(page: Any) -> None:
-    page.locator("details.account-menu > summary").click()
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
-
-
-def _visit(page: Any, name: str) -> None:
-    page.wait_for_load_state()
-    assert_accessible(page, name)
-    screenshot(page, name)
 
 
 def _zone(membership: Membership, tz: str) -> None:
@@ -75,11 +49,11 @@ def test_schedule_a_recurring_meeting_take_notes_and_give_feedback(
     first_day = timezone.localdate() - dt.timedelta(days=7)
 
     # --- the mentor opens the Meetings tab ---------------------------------------------------
-    _sign_in(page, mentor.user.email)
+    sign_in(page, mentor.user.email)
     page.goto(tab)
     expect(page.get_by_text("Nothing scheduled.")).to_be_visible()
     expect(page.get_by_text("Europe/London").first).to_be_visible()
-    _visit(page, "meetings-01-empty-tab")
+    visit(page, "meetings-01-empty-tab")
 
     # --- a repeating meeting without an end is refused, naming the field ---------------------
     form = page.get_by_role("region", name="Schedule a meeting")
@@ -95,7 +69,7 @@ def test_schedule_a_recurring_meeting_take_notes_and_give_feedback(
     form.get_by_role("button", name="Schedule").click()
     page.wait_for_load_state()
     expect(page.get_by_text("Say when the series ends")).to_be_visible()
-    _visit(page, "meetings-02-schedule-error")
+    visit(page, "meetings-02-schedule-error")
 
     # --- with an end it is scheduled --------------------------------------------------------
     form = page.get_by_role("region", name="Schedule a meeting")
@@ -106,7 +80,7 @@ def test_schedule_a_recurring_meeting_take_notes_and_give_feedback(
     meetings = list(Meeting.objects.filter(mentorship=pair.mentorship).order_by("starts_at"))
     assert len(meetings) == 6
     first = meetings[0]
-    _visit(page, "meetings-03-first-meeting")
+    visit(page, "meetings-03-first-meeting")
 
     # --- it is listed: one past, five upcoming ------------------------------------------------
     page.get_by_role("link", name="All meetings").click()
@@ -115,7 +89,7 @@ def test_schedule_a_recurring_meeting_take_notes_and_give_feedback(
     past = page.get_by_role("region", name="Past")
     expect(upcoming.get_by_role("link", name="Fortnightly catch-up")).to_have_count(5)
     expect(past.get_by_role("link", name="Fortnightly catch-up")).to_have_count(1)
-    _visit(page, "meetings-04-listed")
+    visit(page, "meetings-04-listed")
 
     # --- open the past one: shared notes (htmx), a private note --------------------------------
     past.get_by_role("link", name="Fortnightly catch-up").click()
@@ -129,7 +103,7 @@ def test_schedule_a_recurring_meeting_take_notes_and_give_feedback(
     private.get_by_label("My private note").fill("Push harder on delegation next time.")
     private.get_by_role("button", name="Save private note").click()
     expect(page.get_by_text("Saved — only you can read it.")).to_be_visible()
-    _visit(page, "meetings-05-notes-saved")
+    visit(page, "meetings-05-notes-saved")
 
     # --- mark it held, give feedback shared with the mentee -----------------------------------
     attendance = page.get_by_role("region", name="Attendance")
@@ -143,7 +117,7 @@ def test_schedule_a_recurring_meeting_take_notes_and_give_feedback(
     page.get_by_role("button", name="Save feedback").click()
     page.wait_for_load_state()
     expect(page.get_by_text("your feedback is shared with the other side")).to_be_visible()
-    _visit(page, "meetings-06-held-and-rated")
+    visit(page, "meetings-06-held-and-rated")
     assert Meeting.objects.get(pk=first.pk).status == MeetingStatus.HELD
     assert SessionFeedback.objects.get().shared
 
@@ -164,22 +138,22 @@ def test_schedule_a_recurring_meeting_take_notes_and_give_feedback(
     page.goto(tab)
     page.get_by_role("link", name="Set up a calendar feed").click()
     page.wait_for_load_state()
-    _visit(page, "meetings-07-calendar-page")
+    visit(page, "meetings-07-calendar-page")
     page.get_by_role("button", name="Create my calendar feed").click()
     page.wait_for_load_state()
     feed_url = page.locator("#feed-url").inner_text().strip()
     assert "/mentorships/calendar/feed/cal_" in feed_url
     expect(page.get_by_role("button", name="Copy address")).to_be_visible()
-    _visit(page, "meetings-08-feed-created")
+    visit(page, "meetings-08-feed-created")
     assert CalendarFeed.objects.filter(membership=mentor, revoked_at__isnull=True).count() == 1
-    _sign_out(page)
+    sign_out(page)
     # a calendar app, signed in as nobody, reads it
     feed = page.request.get(feed_url)
     assert feed.status == 200
     assert b"BEGIN:VEVENT" in feed.body()
 
     # --- the mentee sees the shared notes and feedback, never the private note -----------------
-    _sign_in(page, mentee.user.email)
+    sign_in(page, mentee.user.email)
     page.goto(f"/o/{slug}/mentorships/{pair.mentorship.pk}/meetings/{first.pk}/")
     expect(page.get_by_role("textbox", name="Shared notes")).to_have_value(
         "Talked through the stakeholder map.\nAction: book a 1:1."
@@ -187,15 +161,15 @@ def test_schedule_a_recurring_meeting_take_notes_and_give_feedback(
     expect(page.get_by_text("Great progress on the plan.")).to_be_visible()
     expect(page.get_by_text("America/New_York").first).to_be_visible()
     expect(page.get_by_text("Push harder on delegation")).to_have_count(0)
-    _visit(page, "meetings-09-mentee-view")
+    visit(page, "meetings-09-mentee-view")
     assert PrivateNote.objects.get().author == mentor
 
     # --- a program admin sees ratings in aggregate, and cannot open the meetings --------------
-    _sign_out(page)
+    sign_out(page)
     admin = Membership.objects.get(organisation=pair.mentorship.organisation, role=Role.PROGRAM_ADMIN)
-    _sign_in(page, admin.user.email)
+    sign_in(page, admin.user.email)
     assert page.goto(tab).status == 404
     page.goto(f"/o/{slug}/meetings/ratings/")
     expect(page.get_by_text("Average rating (1–5)")).to_be_visible()
     expect(page.get_by_text("Great progress on the plan.")).to_have_count(0)
-    _visit(page, "meetings-10-admin-ratings")
+    visit(page, "meetings-10-admin-ratings")

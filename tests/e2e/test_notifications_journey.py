@@ -14,32 +14,11 @@ from tandem.mentorships.services import mentorship_request_create
 from tandem.notifications.models import EmailStatus, Notification, NotificationKind, NotificationPreference
 from tandem.notifications.services import notify
 from tandem.organisations.models import Membership, Organisation, Role
-from tandem.people.models import Language
-from tests.e2e.conftest import assert_accessible, screenshot
-from tests.factories import TEST_PASSWORD, make_member
+from tests.e2e.conftest import sign_in, visit
+from tests.factories import make_member
 from tests.program_setup import make_program, mentee, mentor
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def english() -> None:
-    """See test_matching_journey: the people below speak English."""
-    Language.objects.get_or_create(code="en", defaults={"name": "English"})
-
-
-def _sign_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def _visit(page: Any, name: str) -> None:
-    page.wait_for_load_state()
-    assert_accessible(page, name)
-    screenshot(page, name)
 
 
 def _nav(page: Any) -> Any:
@@ -71,12 +50,12 @@ def test_member_reads_follows_and_tunes_notifications(page: Any, org: Organisati
     }
 
     # when: Ada signs in
-    _sign_in(page, ada.user.email)
+    sign_in(page, ada.user.email)
     # then: the navigation says she has three unread notifications
     badge = _nav(page).get_by_role("link", name="Notifications, 3 unread")
     expect(badge).to_be_visible()
     expect(badge).to_contain_text("3")
-    _visit(page, "notifications-01-badge")
+    visit(page, "notifications-01-badge")
 
     # when: she opens her notifications
     badge.click()
@@ -87,14 +66,14 @@ def test_member_reads_follows_and_tunes_notifications(page: Any, org: Organisati
     expect(items).to_have_count(3)
     expect(items.first).to_contain_text("A goal was updated")
     expect(page.locator(".notification--unread")).to_have_count(3)
-    _visit(page, "notifications-02-list")
+    visit(page, "notifications-02-list")
 
     # when: she marks the goal one read in place (htmx)
     page.get_by_role("button", name="Mark read: A goal was updated").click()
     # then: it is no longer highlighted and the badge follows without a reload
     expect(page.locator(".notification--unread")).to_have_count(2)
     expect(_nav(page).get_by_role("link", name="Notifications, 2 unread")).to_be_visible()
-    _visit(page, "notifications-03-marked-one-read")
+    visit(page, "notifications-03-marked-one-read")
 
     # when: she follows Mia's request
     page.get_by_role("button", name="Open: Mia Newcomer asked you to be their mentor in Python guild").click()
@@ -103,7 +82,7 @@ def test_member_reads_follows_and_tunes_notifications(page: Any, org: Organisati
     assert page.url.endswith(f"/o/{org.slug}/requests/")
     expect(page.get_by_text("Hello, I'm Mia.")).to_be_visible()
     expect(_nav(page).get_by_role("link", name="Notifications, 1 unread")).to_be_visible()
-    _visit(page, "notifications-04-followed-to-requests")
+    visit(page, "notifications-04-followed-to-requests")
 
     # when: she goes back and marks everything read
     _nav(page).get_by_role("link", name="Notifications, 1 unread").click()
@@ -115,12 +94,12 @@ def test_member_reads_follows_and_tunes_notifications(page: Any, org: Organisati
     expect(page.locator(".notification--unread")).to_have_count(0)
     expect(_nav(page).get_by_role("link", name="Notifications", exact=True)).to_be_visible()
     assert not Notification.objects.filter(recipient=ada, read_at__isnull=True).exists()
-    _visit(page, "notifications-05-all-read")
+    visit(page, "notifications-05-all-read")
 
     # when: she turns off email for new requests in her preferences
     page.get_by_role("button", name="Preferences").click()
     page.wait_for_load_state()
-    _visit(page, "notifications-06-preferences")
+    visit(page, "notifications-06-preferences")
     email_requests = page.get_by_label("By email: A mentoring request for you")
     expect(email_requests).to_be_checked()
     expect(page.get_by_label("In Tandem: Concerns raised")).to_be_disabled()
@@ -132,7 +111,7 @@ def test_member_reads_follows_and_tunes_notifications(page: Any, org: Organisati
     expect(page.get_by_label("By email: A mentoring request for you")).not_to_be_checked()
     pref = NotificationPreference.objects.get(membership=ada, kind=NotificationKind.REQUEST_RECEIVED)
     assert (pref.in_app, pref.email) == (True, False)
-    _visit(page, "notifications-07-preferences-saved")
+    visit(page, "notifications-07-preferences-saved")
 
     # and: the next request reaches her in Tandem but not by email
     late = mentee(program, full_name="Liam Late")
