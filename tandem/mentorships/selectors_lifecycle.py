@@ -305,3 +305,18 @@ def pairing_options(*, program: Program) -> PairingOptions:
         ],
         mentees=[e for e in enrolments if e.role == EnrolmentRole.MENTEE and e.membership_id not in matched],
     )
+
+
+def mentee_current_mentorship(*, mentee: Enrolment) -> Mentorship | None:
+    """The mentee's live (proposed, active or paused) mentorship in the program, if they have
+    been matched again — then a re-match is done and no longer offered."""
+    return (
+        Mentorship.objects.filter(
+            program_id=mentee.program_id,
+            status__in=OCCUPYING_STATUSES,
+            members__membership_id=mentee.membership_id,
+            members__role=MemberRole.MENTEE,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )

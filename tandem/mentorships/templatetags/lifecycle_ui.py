@@ -15,6 +15,7 @@ from tandem.mentorships.models import MentorshipStatus
 from tandem.mentorships.selectors_lifecycle import (
     came_from_rematch,
     concern_list,
+    mentee_current_mentorship,
     mentorship_events,
     rematch_mentee,
     rematch_origin,
@@ -34,6 +35,7 @@ def lifecycle_panel(context: dict[str, Any]) -> dict[str, Any]:
     viewer = request.membership
     me = context.get("me")
     mentee = rematch_mentee(mentorship=mentorship, viewer=viewer) if me is not None else None
+    matched_again = mentee_current_mentorship(mentee=mentee) if mentee is not None else None
     return {
         "request": request,
         "mentorship": mentorship,
@@ -49,7 +51,8 @@ def lifecycle_panel(context: dict[str, Any]) -> dict[str, Any]:
         if me is not None
         else [],
         "pause_form": PauseForm(),
-        "can_rematch": mentee is not None,
+        "can_rematch": mentee is not None and matched_again is None,
+        "matched_again": matched_again,
         "picks": rematches_of(mentorship=mentorship, viewer=viewer) if mentee is not None else [],
         "origin": rematch_origin(mentorship=mentorship, viewer=viewer) if me is not None else None,
         "from_rematch": came_from_rematch(mentorship=mentorship) if context.get("overseeing") else False,

@@ -328,3 +328,29 @@ def test_api_rematch_candidates_query_count_does_not_grow(
     rows_large, large = count()
     assert (rows_small, rows_large) == (2, 6)
     assert small == large
+
+
+def test_the_ended_mentorship_points_to_the_new_one_once_the_mentee_is_matched_again(
+    client: Client, ended: Ended
+) -> None:
+    url = reverse(
+        "mentorships:detail",
+        kwargs={"org_slug": ended.program.organisation.slug, "mentorship_id": ended.mentorship.pk},
+    )
+    login(client, ended.mentee.membership)
+    # given the ended mentorship offers a re-match
+    assert "Find a new mentor" in client.get(url).content.decode()
+    # when the mentee is matched again
+    pick = rematch_choose(
+        ended=ended.mentorship,
+        mentee=ended.enrolment(),
+        mentor=ended.ace,
+        message="Hi",
+        by=ended.mentee.membership,
+    )
+    assert pick.request is not None
+    new = mentorship_request_accept(request=pick.request, by=ended.ace.membership)
+    # then the ended one links to the new mentorship instead of offering another re-match
+    html = client.get(url).content.decode()
+    assert "Find a new mentor" not in html
+    assert f"/mentorships/{new.pk}/" in html
