@@ -34,18 +34,12 @@ from tandem.health.selectors import (
 from tandem.health.services import CHECKIN_OPEN_STATUSES, checkin_submit, mentorship_health_refresh
 from tandem.mentorships.models import Mentorship
 from tandem.mentorships.pages import relationship_page
-from tandem.organisations.access import OrgRequest, org_view
+from tandem.organisations.access import OrgRequest, org_view, viewer_time_zone
 from tandem.organisations.models import Role
-from tandem.people.models import Profile
 from tandem.programs.models import Program
 
 CHECKINS_SHOWN = 50
 ATTENTION_PAGE_SIZE = 25
-
-
-def _time_zone(request: OrgRequest) -> str:
-    zone = Profile.objects.filter(membership=request.membership).values_list("time_zone", flat=True).first()
-    return zone or "UTC"
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,7 +90,7 @@ def mentorship_checkins(request: OrgRequest, mentorship_id: int) -> HttpResponse
         overseeing_admin=overseeing,
         assessment=assessment,
         can_recompute=overseeing and mentorship.status in CHECKIN_OPEN_STATUSES,
-        time_zone=_time_zone(request),
+        time_zone=viewer_time_zone(request.membership).key,
     )
     return render(request, "health/mentorship.html", context, status=400 if form.errors else 200)
 
@@ -147,6 +141,6 @@ def attention(request: OrgRequest) -> HttpResponse:
         "page": page,
         "rows": [_row(m) for m in page.object_list],
         "signal": signal,
-        "time_zone": _time_zone(request),
+        "time_zone": viewer_time_zone(request.membership).key,
     }
     return render(request, "health/attention.html", context)

@@ -29,15 +29,9 @@ from tandem.notifications.services import (
     notification_preferences_set,
     safe_internal_url,
 )
-from tandem.organisations.access import OrgRequest, org_view
-from tandem.people.models import Profile
+from tandem.organisations.access import OrgRequest, org_view, viewer_time_zone
 
 PAGE_SIZE = 25
-
-
-def _time_zone(request: OrgRequest) -> str:
-    zone = Profile.objects.filter(membership=request.membership).values_list("time_zone", flat=True).first()
-    return zone or "UTC"
 
 
 def _list_url(request: OrgRequest) -> str:
@@ -79,7 +73,7 @@ def notification_index(request: OrgRequest) -> HttpResponse:
             "notifications": list(page.object_list),
             "unread_only": unread_only,
             "unread": unread,
-            "time_zone": _time_zone(request),
+            "time_zone": viewer_time_zone(request.membership).key,
         },
     )
 
@@ -93,7 +87,7 @@ def notification_read(request: OrgRequest, notification_id: int) -> HttpResponse
         return render(
             request,
             "notifications/_read.html",
-            {"n": notification, "time_zone": _time_zone(request)},
+            {"n": notification, "time_zone": viewer_time_zone(request.membership).key},
         )
     return redirect(_list_url(request))
 

@@ -75,7 +75,7 @@ def test_list_query_count_does_not_grow(
     client.get(_url("list", org))  # the first visit remembers the organisation in the session
     # session, user, membership, count, page, unread (shared with the badge), time zone, the
     # navigation's organisation switcher
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(_url("list", org))
     assert len(response.context["notifications"]) == rows
 
