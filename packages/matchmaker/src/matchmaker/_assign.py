@@ -19,13 +19,15 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from ortools.graph.python import min_cost_flow
 from scipy.optimize import linear_sum_assignment
 
+from matchmaker._flow import solve_flow
+from matchmaker._priced import dense_top_k, solve_dense_priced
 from matchmaker._result import MatchResult
 from matchmaker._validation import (
     Candidates,
     as_candidates,
+    as_dense_scores,
     check_capacity,
     check_locked,
     is_sparse,
@@ -37,10 +39,12 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 Objective = Literal["participation", "score"]
 
-_INT64_MAX = int(np.iinfo(np.int64).max)
 # Dense problems up to this many (mentee x capacity-slot) cells go to linear_sum_assignment;
 # measured to beat the flow solver below roughly this size on the 2-core target machine.
 _LSA_MAX_CELLS = 1_000_000
+# Larger dense problems with at least this many (mentee x mentor) cells are solved by
+# pruning to each mentee's best mentors and pricing the rest (exact, see _priced.py).
+_PRICED_MIN_CELLS = 50_000
 
 
 def assign(
@@ -135,18 +139,25 @@ def assign(
     >>> assign(scores, [1, 1], objective="score").pairs.tolist()
     [[0, 1], [1, 0]]
     """
-    cand = as_candidates(scores, name="scores")
-    n_rows, n_cols = cand.shape
+    dense = None if is_sparse(scores) else as_dense_scores(scores, name="scores")
+    if dense is None:
+        cand = as_candidates(scores, name="scores")
+        n_rows, n_cols = cand.shape
+    else:
+        n_rows, n_cols = dense.shape
     cap = check_capacity(mentor_capacity, n_cols, name="mentor_capacity")
     if objective not in ("participation", "score"):
         raise ValueError(f"objective must be 'participation' or 'score', got {objective!r}")
     lock = check_locked(locked, n_rows, n_cols, name="locked")
 
     start = time.perf_counter()
+    if dense is not None:
+        priced = _assign_dense_priced(dense, cap, objective, lock, start)
+        if priced is not None:
+            return priced
+        cand = as_candidates(dense, name="scores")
     keys = cand.rows * np.int64(n_cols) + cand.cols  # sorted: candidates are row-major
     lock_scores = np.zeros(lock.shape[0], dtype=np.float64)
-    residual = cap.copy()
-    free_row = np.ones(n_rows, dtype=bool)
     if lock.shape[0]:
         lock_keys = lock[:, 0] * np.int64(n_cols) + lock[:, 1]
         pos = np.searchsorted(keys, lock_keys)
@@ -155,15 +166,7 @@ def assign(
             bad = lock[~found][0] if keys.shape[0] else lock[0]
             raise ValueError(f"locked pair ({bad[0]}, {bad[1]}) is a forbidden pair in scores")
         lock_scores = cand.scores[pos]
-        used = np.bincount(lock[:, 1], minlength=n_cols)
-        over = np.nonzero(used > cap)[0]
-        if over.size:
-            raise ValueError(
-                f"locked pairs exceed mentor_capacity for mentor {over[0]} "
-                f"({used[over[0]]} locked, capacity {cap[over[0]]})"
-            )
-        residual -= used
-        free_row[lock[:, 0]] = False
+    residual, free_row = _after_locks(lock, cap, n_rows)
 
     keep = free_row[cand.rows] & (residual[cand.cols] > 0)
     if objective == "score":
@@ -172,26 +175,22 @@ def assign(
 
     if len(sub) == 0:
         rows, cols, bound, solver = _empty(), _empty(), 0.0, "none"
-    elif not is_sparse(scores) and _lsa_fits(sub, residual, free_row, objective):
+    elif dense is not None and _lsa_fits(sub, residual, free_row, objective):
         rows, cols = _solve_lsa(sub, residual, free_row)
         bound, solver = 0.0, "scipy-lsa"
     else:
         rows, cols, bound = _solve_flow(sub, residual, objective)
         solver = "ortools-mcf"
-
-    all_rows = np.concatenate([lock[:, 0], rows])
-    all_cols = np.concatenate([lock[:, 1], cols])
-    pair_scores = np.concatenate([lock_scores, _lookup(cand, keys, rows, cols)])
-    order = np.argsort(all_rows, kind="stable")
-    pairs = np.stack([all_rows[order], all_cols[order]], axis=1).astype(np.int64)
-    stats = {
-        "n_candidates": float(len(cand)),
-        "n_matched": float(pairs.shape[0]),
-        "n_locked": float(lock.shape[0]),
-        "score_error_bound": float(bound),
-        "solve_seconds": time.perf_counter() - start,
-    }
-    return MatchResult(pairs=pairs, total_score=float(math.fsum(pair_scores)), solver=solver, stats=stats)
+    return _result(
+        lock,
+        lock_scores,
+        rows,
+        cols,
+        _lookup(cand, keys, rows, cols),
+        solver=solver,
+        stats={"n_candidates": float(len(cand)), "score_error_bound": float(bound)},
+        start=start,
+    )
 
 
 def top_k_candidates(scores: Any, k: int, *, per_mentor: int = 0) -> sp.csr_array:
@@ -240,9 +239,9 @@ def top_k_candidates(scores: Any, k: int, *, per_mentor: int = 0) -> sp.csr_arra
             raise ValueError(f"scores must be a 2-D array, got ndim={dense.ndim}")
         if np.any(dense == np.inf):
             raise ValueError("scores must not contain +inf (use -inf or NaN for forbidden pairs)")
-        rows, cols = _dense_top_k(dense, int(k))
+        rows, cols, _ = dense_top_k(dense, int(k))
         if per_mentor:
-            c2, r2 = _dense_top_k(dense.T, int(per_mentor))
+            c2, r2, _ = dense_top_k(np.ascontiguousarray(dense.T), int(per_mentor))
             rows, cols = np.concatenate([rows, r2]), np.concatenate([cols, c2])
         shape = (int(dense.shape[0]), int(dense.shape[1]))
         key = np.unique(rows * np.int64(shape[1]) + cols)
@@ -270,35 +269,94 @@ def _empty() -> IntArray:
     return np.zeros(0, dtype=np.int64)
 
 
+def _after_locks(lock: IntArray, cap: IntArray, n_rows: int) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """Capacity left by the locked pairs, and which mentees are still free."""
+    used = np.bincount(lock[:, 1], minlength=cap.shape[0])
+    over = np.nonzero(used > cap)[0]
+    if over.size:
+        raise ValueError(
+            f"locked pairs exceed mentor_capacity for mentor {over[0]} "
+            f"({used[over[0]]} locked, capacity {cap[over[0]]})"
+        )
+    free_row = np.ones(n_rows, dtype=bool)
+    free_row[lock[:, 0]] = False
+    return cap - used, free_row
+
+
+def _result(
+    lock: IntArray,
+    lock_scores: FloatArray,
+    rows: IntArray,
+    cols: IntArray,
+    scores: FloatArray,
+    *,
+    solver: str,
+    stats: dict[str, float],
+    start: float,
+) -> MatchResult:
+    all_rows = np.concatenate([lock[:, 0], rows])
+    all_cols = np.concatenate([lock[:, 1], cols])
+    order = np.argsort(all_rows, kind="stable")
+    pairs = np.stack([all_rows[order], all_cols[order]], axis=1).astype(np.int64)
+    stats = {
+        **stats,
+        "n_matched": float(pairs.shape[0]),
+        "n_locked": float(lock.shape[0]),
+        "solve_seconds": time.perf_counter() - start,
+    }
+    total = float(math.fsum(np.concatenate([lock_scores, scores])))
+    return MatchResult(pairs=pairs, total_score=total, solver=solver, stats=stats)
+
+
+def _assign_dense_priced(
+    dense: FloatArray, cap: IntArray, objective: str, lock: IntArray, start: float
+) -> MatchResult | None:
+    """:func:`assign` on a large dense matrix by pruning and pricing (``matchmaker._priced``).
+
+    ``None`` when the matrix is small enough for the direct solvers, or when pricing
+    could not certify its answer; the caller then solves all pairs.
+    """
+    n_rows, n_cols = dense.shape
+    lock_scores = dense[lock[:, 0], lock[:, 1]]
+    forbidden = np.flatnonzero(~np.isfinite(lock_scores))
+    if forbidden.size:
+        bad = lock[forbidden[0]]
+        raise ValueError(f"locked pair ({bad[0]}, {bad[1]}) is a forbidden pair in scores")
+    residual, free_row = _after_locks(lock, cap, n_rows)
+    row_ids = np.flatnonzero(free_row)
+    col_ids = np.flatnonzero(residual > 0)
+    slots = int(np.minimum(residual, row_ids.shape[0]).sum())
+    if row_ids.shape[0] * col_ids.shape[0] < _PRICED_MIN_CELLS or row_ids.shape[0] * slots <= _LSA_MAX_CELLS:
+        return None
+    whole = row_ids.shape[0] == n_rows and col_ids.shape[0] == n_cols
+    work = dense if whole else dense[np.ix_(row_ids, col_ids)]
+    solved = solve_dense_priced(work, residual[col_ids], objective)
+    if solved is None:
+        return None
+    r, c, bound, rounds, n_candidates = solved
+    rows, cols = row_ids[r], col_ids[c]
+    return _result(
+        lock,
+        lock_scores,
+        rows,
+        cols,
+        dense[rows, cols],
+        solver="ortools-mcf+pricing",
+        stats={
+            "n_candidates": float(n_candidates),
+            "score_error_bound": float(bound),
+            "pricing_rounds": float(rounds),
+        },
+        start=start,
+    )
+
+
 def _lookup(cand: Candidates, keys: IntArray, rows: IntArray, cols: IntArray) -> FloatArray:
     """Scores of chosen pairs, read back from the original float input."""
     if rows.shape[0] == 0:
         return np.zeros(0, dtype=np.float64)
     pos = np.searchsorted(keys, rows * np.int64(cand.n_cols) + cols)
     return cand.scores[pos]
-
-
-def _dense_top_k(dense: FloatArray, k: int) -> tuple[IntArray, IntArray]:
-    n, m = dense.shape
-    k = min(k, m)
-    if k == 0 or n == 0:
-        return _empty(), _empty()
-    rows_out: list[IntArray] = []
-    cols_out: list[IntArray] = []
-    chunk = max(1, 2_000_000 // max(m, 1))  # bound the temporary copy to ~16 MB
-    for s in range(0, n, chunk):
-        block = dense[s : s + chunk]
-        work = np.where(np.isnan(block), -np.inf, block)
-        idx = (
-            np.argpartition(-work, k - 1, axis=1)[:, :k]
-            if k < m
-            else np.tile(np.arange(m), (work.shape[0], 1))
-        )
-        ok = np.isfinite(np.take_along_axis(work, idx, axis=1))
-        r = np.repeat(np.arange(s, s + work.shape[0], dtype=np.int64), k).reshape(-1, k)
-        rows_out.append(r[ok])
-        cols_out.append(idx[ok].astype(np.int64))
-    return np.concatenate(rows_out), np.concatenate(cols_out)
 
 
 def _sparse_top_k(groups: IntArray, vals: FloatArray, n_groups: int, k: int) -> IntArray:
@@ -347,58 +405,7 @@ def _solve_lsa(
     return row_ids[r[ok]].astype(np.int64), col_ids[c[ok]].astype(np.int64)
 
 
-def _compact(ids: IntArray, size: int) -> tuple[IntArray, IntArray]:
-    """``np.unique(ids, return_inverse=True)`` for indices below ``size``, in linear time."""
-    present = np.zeros(size, dtype=bool)
-    present[ids] = True
-    remap = np.cumsum(present, dtype=np.int64) - 1
-    return np.flatnonzero(present).astype(np.int64), remap[ids]
-
-
 def _solve_flow(sub: Candidates, residual: IntArray, objective: str) -> tuple[IntArray, IntArray, float]:
-    # Compact node numbering: only mentees/mentors that appear in some candidate pair.
-    row_ids, row_idx = _compact(sub.rows, sub.n_rows)
-    col_ids, col_idx = _compact(sub.cols, sub.n_cols)
-    nr, nc, ne = row_ids.shape[0], col_ids.shape[0], len(sub)
-    source, sink = nr + nc, nr + nc + 1
-    n_nodes = nr + nc + 2
-    col_cap = np.minimum(residual[col_ids], nr).astype(np.int64)
-
-    max_abs = float(np.max(np.abs(sub.scores)))
-    # Largest cost magnitude OR-Tools accepts without risking overflow of its scaled
-    # costs and node potentials (it multiplies costs by n_nodes + 1 internally).
-    limit = min(2**53, _INT64_MAX // (4 * (n_nodes + 1) ** 2))
-    exp = min(math.floor(math.log2(limit / max_abs)), 1000) if max_abs > 0 else 0
-    for attempt in range(4):
-        scale = 2.0 ** (exp - 10 * attempt)
-        q = np.rint(sub.scores * scale).astype(np.int64)
-        tails = [np.full(nr, source), row_idx, nr + np.arange(nc)]
-        heads = [np.arange(nr), nr + col_idx, np.full(nc, sink)]
-        caps = [np.ones(nr, np.int64), np.ones(ne, np.int64), col_cap]
-        costs = [np.zeros(nr, np.int64), -q, np.zeros(nc, np.int64)]
-        if objective == "score":
-            tails.append(np.arange(nr))
-            heads.append(np.full(nr, sink))
-            caps.append(np.ones(nr, np.int64))
-            costs.append(np.zeros(nr, np.int64))
-        mcf = min_cost_flow.SimpleMinCostFlow()
-        mcf.add_arcs_with_capacity_and_unit_cost(
-            np.concatenate(tails).astype(np.int32),
-            np.concatenate(heads).astype(np.int32),
-            np.concatenate(caps),
-            np.concatenate(costs),
-        )
-        mcf.set_node_supply(source, nr)
-        mcf.set_node_supply(sink, -nr)
-        status = mcf.solve_max_flow_with_min_cost() if objective == "participation" else mcf.solve()
-        if status == mcf.OPTIMAL:
-            break
-        if status != mcf.BAD_COST_RANGE:
-            raise RuntimeError(f"min-cost flow failed with status {status}")  # pragma: no cover
-    else:  # pragma: no cover - only reachable with pathological magnitudes
-        raise RuntimeError("min-cost flow could not find a safe cost scale")
-    flow = mcf.flows(np.arange(nr, nr + ne))
-    chosen = np.nonzero(flow > 0)[0]
-    # Same matched count under "participation"; under "score" both counts are <= nr.
-    bound = (chosen.shape[0] if objective == "participation" else nr) / scale
-    return row_ids[row_idx[chosen]].astype(np.int64), col_ids[col_idx[chosen]].astype(np.int64), bound
+    sol = solve_flow(sub, residual, objective)
+    chosen = np.flatnonzero(sol.chosen)
+    return sub.rows[chosen], sub.cols[chosen], sol.error_bound

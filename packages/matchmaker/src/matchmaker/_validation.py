@@ -18,6 +18,7 @@ import scipy.sparse as sp
 __all__ = [
     "Candidates",
     "as_candidates",
+    "as_dense_scores",
     "check_capacity",
     "check_locked",
     "is_sparse",
@@ -89,14 +90,9 @@ def as_candidates(scores: Any, *, name: str = "scores") -> Candidates:
         cols = csr.indices.astype(np.int64, copy=False)
         vals = csr.data.astype(np.float64, copy=False)
     else:
-        try:
-            dense = np.asarray(scores, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"{name} must be a numeric array: {exc}") from exc
-        if dense.ndim != 2:
-            raise ValueError(f"{name} must be a 2-D array, got ndim={dense.ndim}")
+        dense = as_dense_scores(scores, name=name)
         n_rows, n_cols = (int(s) for s in dense.shape)
-        rr, cc = np.nonzero(np.isfinite(dense) | (dense == np.inf))
+        rr, cc = np.nonzero(np.isfinite(dense))
         rows = rr.astype(np.int64)
         cols = cc.astype(np.int64)
         vals = dense[rr, cc]
@@ -111,6 +107,25 @@ def as_candidates(scores: Any, *, name: str = "scores") -> Candidates:
         scores=np.ascontiguousarray(vals, dtype=np.float64),
         shape=(n_rows, n_cols),
     )
+
+
+def as_dense_scores(scores: Any, *, name: str = "scores") -> FloatArray:
+    """Return a dense score matrix as a 2-D float64 array (``-inf``/NaN: forbidden).
+
+    Raises
+    ------
+    ValueError
+        If the matrix is not numeric, not 2-D, or contains ``+inf``.
+    """
+    try:
+        dense = np.asarray(scores, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a numeric array: {exc}") from exc
+    if dense.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array, got ndim={dense.ndim}")
+    if np.any(dense == np.inf):
+        raise ValueError(f"{name} must not contain +inf (use -inf or NaN for forbidden pairs)")
+    return dense
 
 
 def check_capacity(capacity: Any, n: int, *, name: str = "mentor_capacity") -> IntArray:

@@ -1,0 +1,234 @@
+"""Exact assignment on a dense score matrix by candidate pruning and pricing.
+
+A dense ``n x m`` matrix has ``n * m`` allowed pairs, but an optimal assignment uses
+only pairs near the top of each mentee's row. So the flow solver is given each mentee's
+best few mentors; its optimum comes with LP duals (``matchmaker._duals``), and every
+pair left out is priced against them: a pair can only improve the matching if its
+weight exceeds ``u_i + v_j``. Such pairs join the candidates and the solve repeats.
+When no pair prices out, the duals prove the matching optimal on the whole matrix, so
+pruning loses nothing. One or two rounds are typical.
+
+Pricing is cheap because most rows never need looking at: every pair left out of row
+``i`` scores at most the row's smallest kept score, so rows whose ``u_i`` already
+exceeds that bound plus the smallest mentor price are skipped.
+
+References
+----------
+.. [1] G. B. Dantzig, P. Wolfe, "Decomposition principle for linear programs",
+   *Operations Research* 8(1), 1960 (pricing out columns left out of the LP).
+.. [2] R. K. Ahuja, T. L. Magnanti, J. B. Orlin, *Network Flows*, Prentice Hall, 1993,
+   ch. 9 (reduced-cost optimality conditions).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from matchmaker._duals import AssignmentDuals, assignment_duals
+from matchmaker._flow import solve_flow
+from matchmaker._validation import Candidates
+
+__all__ = ["dense_top_k", "solve_dense_priced"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# Each mentee's best mentors the first solve starts from. On the G4 instance (5,000 x
+# 1,250, capacity 4) 12 settles it in one round; 8 needs three, 6 four, as each round's
+# new pairs let a few more mentees move.
+FIRST_K = 12
+MAX_ROUNDS = 40
+# Pairs a round may add per mentee, at least: enough that a mentee left unmatched by the
+# first solve finds a place within a few rounds.
+_MIN_NEW_PER_ROW = 8
+# Cells per block of rows read at once, to bound temporary copies (~32 MB of float64).
+_BLOCK_CELLS = 4_000_000
+# Weights stay far below 2**63 so prices, sums and the participation offset cannot overflow.
+_MAX_OFFSET = 2**60
+
+
+def dense_top_k(dense: FloatArray, k: int) -> tuple[IntArray, IntArray, FloatArray]:
+    """Each row's ``k`` largest finite entries, in row-major order.
+
+    Returns ``(rows, cols, bound)`` where ``bound[i]`` is an upper bound on every finite
+    entry of row ``i`` that was not kept (``-inf`` when the whole row was kept).
+
+    Instead of partitioning every row, a threshold taken from a sample of the matrix
+    keeps about ``2k`` entries per row, and the top ``k`` are picked among those; only
+    rows with fewer than ``k`` entries above the threshold are partitioned in full.
+    """
+    n, m = dense.shape
+    bound = np.full(n, -np.inf)
+    if n == 0 or m == 0 or k <= 0:
+        return _empty(), _empty(), bound
+    if k >= m:
+        rr, cc = np.nonzero(np.isfinite(dense))
+        return rr.astype(np.int64), cc.astype(np.int64), bound
+    rows_out: list[IntArray] = []
+    cols_out: list[IntArray] = []
+    chunk = max(1, _BLOCK_CELLS // m)
+    for s in range(0, n, chunk):
+        r, c, b = _block_top_k(dense[s : s + chunk], k)
+        rows_out.append(r + s)
+        cols_out.append(c)
+        bound[s : s + chunk] = b
+    return np.concatenate(rows_out), np.concatenate(cols_out), bound
+
+
+def _block_top_k(block: FloatArray, k: int) -> tuple[IntArray, IntArray, FloatArray]:
+    n, m = block.shape
+    sample = block.ravel()[:: max(1, block.size // 65_536)]
+    sample = sample[np.isfinite(sample)]
+    threshold = float(np.quantile(sample, 1.0 - min(1.0, 2.0 * k / m))) if sample.size else -np.inf
+    above = block >= threshold if math.isfinite(threshold) else np.isfinite(block)
+    flat = np.flatnonzero(above)
+    rows, cols = flat // m, flat % m
+    vals = block.ravel()[flat]
+    enough = np.bincount(rows, minlength=n) >= k
+    # Rows with k entries above the threshold: their top k are among those entries.
+    sel = enough[rows]
+    order = np.lexsort((-vals[sel], rows[sel]))
+    r_top, c_top, v_top = rows[sel][order], cols[sel][order], vals[sel][order]
+    starts = np.searchsorted(r_top, np.arange(n))
+    rank = np.arange(r_top.shape[0]) - starts[r_top]
+    keep = rank < k
+    r_top, c_top, v_top = r_top[keep], c_top[keep], v_top[keep]
+    # Every left-out entry of such a row is <= its k-th best kept entry (sorted: the last).
+    bound = np.full(n, -np.inf)
+    bound[r_top[rank[keep] == k - 1]] = v_top[rank[keep] == k - 1]
+    # The other rows: a full partition of just those rows.
+    short = np.flatnonzero(~enough)
+    if short.shape[0]:
+        work = block[short]
+        work = np.where(np.isnan(work), -np.inf, work)
+        idx = np.argpartition(-work, k - 1, axis=1)[:, :k]
+        picked = np.take_along_axis(work, idx, axis=1)
+        ok = np.isfinite(picked)
+        full_row = ~ok.all(axis=1)  # fewer than k finite entries: nothing left out
+        row_bound = np.where(full_row, -np.inf, np.min(np.where(ok, picked, np.inf), axis=1))
+        bound[short] = row_bound
+        r_short = np.repeat(short, k).reshape(-1, k)[ok]
+        c_short = idx[ok].astype(np.int64)
+        r_top, c_top = np.concatenate([r_top, r_short]), np.concatenate([c_top, c_short])
+    key = np.sort(r_top * np.int64(m) + c_top)
+    return key // m, key % m, bound
+
+
+def solve_dense_priced(
+    dense: FloatArray,
+    capacity: IntArray,
+    objective: str,
+    *,
+    first_k: int | None = None,
+) -> tuple[IntArray, IntArray, float, int, int] | None:
+    """Optimal assignment of a dense matrix whose rows are all free and columns all open.
+
+    Returns ``(rows, cols, error_bound, rounds, n_candidates)``, or ``None`` when the
+    duals could not be built (the caller then solves the whole matrix).
+    """
+    dense = np.ascontiguousarray(dense, dtype=np.float64)
+    n, m = dense.shape
+    first = FIRST_K if first_k is None else first_k
+    rows, cols, pruned_max = dense_top_k(dense, first)
+    keys = rows * np.int64(m) + cols
+    flat = dense.ravel()
+    big_score: float | None = None
+    for rounds in range(1, MAX_ROUNDS + 1):
+        vals = flat[keys]
+        keep = vals >= 0 if objective == "score" else np.ones(keys.shape[0], dtype=bool)
+        sub = Candidates(rows[keep], cols[keep], vals[keep], (n, m))
+        if len(sub):
+            sol = solve_flow(sub, capacity, objective)
+            chosen, weights, scale, error = sol.chosen, sol.weights, sol.scale, sol.error_bound
+        else:
+            chosen, weights, scale, error = np.zeros(0, dtype=bool), _empty(), 1.0, 0.0
+        matched_col = np.full(n, -1, dtype=np.int64)
+        matched_col[sub.rows[chosen]] = sub.cols[chosen]
+
+        offset: int | None = 0
+        if objective == "participation":
+            if np.all(matched_col[sub.rows] >= 0):
+                offset = None  # everyone with a candidate is matched: no offset needed
+            else:
+                if big_score is None:
+                    big_score = _largest_magnitude(dense)
+                # One more match must outweigh any change of score along the way.
+                offset = 2 * n * (math.ceil(big_score * scale) + 1) + 1
+                if offset > _MAX_OFFSET:
+                    return None
+        duals = assignment_duals(sub.rows, sub.cols, weights, matched_col, capacity, offset=offset)
+        if duals is None:
+            return None
+        new_keys = _price(dense, duals, scale, pruned_max, keys, max(first, _MIN_NEW_PER_ROW))
+        if new_keys.shape[0] == 0:
+            return sub.rows[chosen], sub.cols[chosen], error, rounds, len(sub)
+        keys = np.union1d(keys, new_keys)
+        rows, cols = keys // m, keys % m
+    return None
+
+
+def _price(
+    dense: FloatArray,
+    duals: AssignmentDuals,
+    scale: float,
+    pruned_max: FloatArray,
+    keys: IntArray,
+    per_row: int,
+) -> IntArray:
+    """Keys of left-out pairs whose rounded weight exceeds ``u_i + v_j``, at most
+    ``per_row`` per mentee (those gaining most)."""
+    n, m = dense.shape
+    col = duals.col
+    lowest_price = int(col.min()) if m else 0
+    # A left-out pair of row i weighs at most rint(pruned_max[i] * scale) <= ceiling[i];
+    # compared in integers, as the duals are far larger than float64's exact range allows.
+    with np.errstate(over="ignore", invalid="ignore"):
+        top = np.minimum(pruned_max * scale, 2.0**61)
+    has_left_out = top > -(2.0**61)  # -inf: the whole row is a candidate already
+    ceiling = np.zeros(n, dtype=np.int64)
+    ceiling[has_left_out] = np.ceil(top[has_left_out]).astype(np.int64) + 1
+    suspects = np.flatnonzero(has_left_out & (ceiling > duals.row + lowest_price))
+    found: list[IntArray] = []
+    chunk = max(1, _BLOCK_CELLS // max(m, 1))
+    for s in range(0, suspects.shape[0], chunk):
+        ids = suspects[s : s + chunk]
+        block = dense[ids]
+        # Integer weights exactly as the solver would round them; forbidden pairs sink.
+        with np.errstate(over="ignore", invalid="ignore"):
+            scaled = np.where(np.isfinite(block), np.clip(block * scale, -(2.0**62), 2.0**62), -(2.0**62))
+        reduced = np.rint(scaled).astype(np.int64) - col[None, :]
+        gaining = reduced > duals.row[ids][:, None]
+        crowded = np.count_nonzero(gaining, axis=1) > per_row
+        if np.any(crowded):
+            # Only each row's best few: a mentee left unmatched prices out nearly its
+            # whole row, and one better mentor per round is all it can take.
+            sub = np.where(gaining[crowded], reduced[crowded], np.iinfo(np.int64).min)
+            best = np.argpartition(sub, -per_row, axis=1)[:, -per_row:]
+            gaining[crowded] = False
+            gaining[np.flatnonzero(crowded)[:, None], best] = True
+            gaining[crowded] &= reduced[crowded] > duals.row[ids][crowded][:, None]
+        rr, cc = np.nonzero(gaining)
+        found.append(ids[rr] * np.int64(m) + cc)
+    if not found:
+        return _empty()
+    new = np.concatenate(found)
+    pos = np.searchsorted(keys, new)
+    already = (pos < keys.shape[0]) & (keys[np.minimum(pos, max(keys.shape[0] - 1, 0))] == new)
+    return new[~already] if keys.shape[0] else new
+
+
+def _largest_magnitude(dense: FloatArray) -> float:
+    """Largest finite ``|score|`` in the matrix, read in blocks."""
+    best = 0.0
+    chunk = max(1, _BLOCK_CELLS // max(dense.shape[1], 1))
+    for s in range(0, dense.shape[0], chunk):
+        block = dense[s : s + chunk]
+        best = max(best, float(np.max(np.abs(block), where=np.isfinite(block), initial=0.0)))
+    return best
+
+
+def _empty() -> IntArray:
+    return np.zeros(0, dtype=np.int64)
