@@ -10,8 +10,10 @@ G4  assign with candidate pruning at 5,000 x 5,000 (capacity expanded) is >= 50x
 G8  versus greedy first-come matching: how many more people matched and how much more
     total fit, on every instance (the ``note`` column).
 
-Run ``python benchmarks/bench_assign.py`` (full, a few minutes: the 100k LP alone takes
-several) or ``--quick`` (small sizes, < 20 s).
+Run ``python benchmarks/bench_assign.py`` (full: each LP anchor runs once, in a fresh
+process, for at most ``--lp-timeout`` seconds; HiGHS needs ~25 min at 20,000 mentees and
+does not finish at 100,000, and where it is stopped the optimum is proven by LP duality
+instead, see ``dual_certificate``) or ``--quick`` (small sizes, < 20 s).
 """
 
 from __future__ import annotations

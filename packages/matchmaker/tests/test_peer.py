@@ -220,3 +220,63 @@ def test_grid_step_detects_decimal_scores() -> None:
     assert _grid_step(np.array([0.25, 0.5])) == pytest.approx(0.01)
     assert _grid_step(np.array([2.0, 5.0])) == 1.0
     assert _grid_step(np.array([np.pi, 1.0])) == 0.0
+
+
+def _cosine_top_k_edges(n: int, k: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each peer's k most similar peers (unit vectors in 16-D), as upper-triangle edges."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, 16))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    sim = x @ x.T
+    np.fill_diagonal(sim, -np.inf)
+    r = np.repeat(np.arange(n), k)
+    c = np.argpartition(-sim, k, axis=1)[:, :k].ravel()
+    key = np.unique(np.minimum(r, c) * np.int64(n) + np.maximum(r, c))
+    a, b = key // n, key % n
+    return a, b, 0.5 + 0.5 * np.einsum("ij,ij->i", x[a], x[b])
+
+
+def test_lp_matching_exact_separation_certifies_where_odd_components_do_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import matchmaker._peer as peer
+    from matchmaker._blossom_lp import _Lp, lp_matching
+
+    # given: a 1,000-peer top-20 graph on which, after a few rounds, the fractional
+    # support has no violated odd component (the cheap separation alone gives up)
+    a, b, w = _cosine_top_k_edges(1000, 20, seed=5)
+    exact_rounds: list[int] = []
+    original = _Lp.min_odd_cuts
+
+    def spy(self: _Lp, x: np.ndarray, frac: np.ndarray) -> list[np.ndarray]:
+        found = original(self, x, frac)
+        exact_rounds.append(len(found))
+        return found
+
+    monkeypatch.setattr(_Lp, "min_odd_cuts", spy)
+    # when
+    res = lp_matching(a, b, w, 1000)
+    # then: Padberg-Rao separation found the rows, and the answer is the blossom algorithm's
+    assert res is not None
+    assert max(exact_rounds, default=0) > 0
+    monkeypatch.setattr(peer, "_LP_MIN_NODES", 10**9)
+    both = (np.concatenate([a, b]), np.concatenate([b, a]))
+    s = sp.coo_matrix((np.concatenate([w, w]), both), shape=(1000, 1000))
+    blossom = pair_peers(s)
+    assert res.edges.shape[0] == len(blossom) == 500
+    assert float(w[res.edges].sum()) == pytest.approx(blossom.total_score, abs=1e-6)
+
+
+def test_min_odd_cuts_finds_a_triangle_inside_an_even_support() -> None:
+    from matchmaker._blossom_lp import _Lp
+
+    # given: a triangle at 0.45 per edge and a fourth vertex joined to it at 0.1 each;
+    # the support (4 vertices) is even, but the triangle's row is violated (1.35 > 1)
+    a = np.array([0, 1, 0, 0, 1, 2])
+    b = np.array([1, 2, 2, 3, 3, 3])
+    x = np.array([0.45, 0.45, 0.45, 0.1, 0.1, 0.1])
+    lp = _Lp(a, b, np.ones(6), 4)
+    # when
+    found = lp.min_odd_cuts(x, (x > 0) & (x < 1))
+    # then
+    assert [sorted(s.tolist()) for s in found] == [[0, 1, 2]]

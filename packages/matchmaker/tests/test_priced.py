@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -179,10 +181,56 @@ def test_duals_certify_an_optimal_assignment_and_refuse_a_worse_one() -> None:
 def test_solve_dense_priced_reports_rounds_and_candidates() -> None:
     rng = np.random.default_rng(4)
     scores = rng.random((200, 40))
-    rows, cols, bound, rounds, n_candidates = solve_dense_priced(  # type: ignore[misc]
+    rows, cols, _, rounds, n_candidates = solve_dense_priced(  # type: ignore[misc]
         scores, np.full(40, 5), "participation", first_k=2
     )
     assert rows.shape == cols.shape == (200,)
     assert rounds >= 1
     assert 400 <= n_candidates < scores.size
     assert float(scores[rows, cols].sum()) == pytest.approx(lsa_optimum(scores, 5), abs=1e-6)
+
+
+def test_uncertified_pricing_falls_back_to_solving_every_pair(
+    priced_everywhere: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: one round allowed, from one mentor per mentee: pricing cannot finish
+    monkeypatch.setattr(_priced, "MAX_ROUNDS", 1)
+    rng = np.random.default_rng(11)
+    scores = 0.7 * rng.random(40)[None, :] + 0.3 * rng.random((120, 40))
+    # when
+    res = assign(scores, 3)
+    # then: the whole matrix went to the flow solver, with the same optimum
+    assert res.solver == "ortools-mcf"
+    assert res.total_score == pytest.approx(lsa_optimum(scores, 3), abs=1e-6)
+
+
+Objective = Literal["participation", "score"]
+
+
+@pytest.mark.parametrize("objective", ["participation", "score"])
+def test_priced_path_edge_shapes(priced_everywhere: None, objective: Objective) -> None:
+    # a single mentor, rows with nothing allowed, NaN, negative scores, zero capacity
+    rng = np.random.default_rng(3)
+    for scores, cap in [
+        (rng.uniform(-1, 1, (50, 1)), np.array([7])),
+        (np.full((20, 5), -np.inf), np.full(5, 2)),
+        (np.where(rng.random((30, 6)) < 0.5, np.nan, rng.uniform(-1, 1, (30, 6))), np.full(6, 2)),
+        (-rng.random((25, 4)), np.full(4, 3)),
+        (rng.random((25, 4)), np.zeros(4, dtype=int)),
+    ]:
+        res = assign(scores, cap, objective=objective)
+        matched, total = lp_optimum(np.where(np.isnan(scores), -np.inf, scores), cap, objective)
+        check_feasible(res, np.where(np.isnan(scores), -np.inf, scores), cap)
+        assert res.total_score == pytest.approx(total, abs=1e-6)
+        if objective == "participation":
+            assert len(res) == matched
+
+
+def test_priced_path_with_a_huge_score_range_still_matches_most_people(priced_everywhere: None) -> None:
+    # given: a pair scored -1e15 is still allowed, and matching everyone needs it
+    scores = np.array([[1.0, -np.inf], [0.5, -1e15], [-np.inf, -np.inf]])
+    # when
+    res = assign(scores, [1, 1])
+    # then: participation first: both mentees with an option are matched
+    assert res.as_dict() == {0: 0, 1: 1}
+    assert res.total_score == pytest.approx(1.0 - 1e15)

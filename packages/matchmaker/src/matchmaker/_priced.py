@@ -162,7 +162,9 @@ def solve_dense_priced(
         duals = assignment_duals(sub.rows, sub.cols, weights, matched_col, capacity, offset=offset)
         if duals is None:
             return None
-        new_keys = _price(dense, duals, scale, pruned_max, keys, max(first, _MIN_NEW_PER_ROW))
+        new_keys = _price(
+            dense, duals, scale=scale, pruned_max=pruned_max, keys=keys, per_row=max(first, _MIN_NEW_PER_ROW)
+        )
         if new_keys.shape[0] == 0:
             return sub.rows[chosen], sub.cols[chosen], error, rounds, len(sub)
         keys = np.union1d(keys, new_keys)
@@ -173,6 +175,7 @@ def solve_dense_priced(
 def _price(
     dense: FloatArray,
     duals: AssignmentDuals,
+    *,
     scale: float,
     pruned_max: FloatArray,
     keys: IntArray,
