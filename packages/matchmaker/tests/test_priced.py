@@ -234,3 +234,43 @@ def test_priced_path_with_a_huge_score_range_still_matches_most_people(priced_ev
     # then: participation first: both mentees with an option are matched
     assert res.as_dict() == {0: 0, 1: 1}
     assert res.total_score == pytest.approx(1.0 - 1e15)
+
+
+@settings(max_examples=120, deadline=None)
+@given(instances(max_n=12, max_m=5, forbid=0.4), st.sampled_from(["participation", "score"]))
+def test_duals_of_the_flow_optimum_are_a_proof(inst, objective) -> None:
+    from matchmaker._flow import solve_flow
+    from matchmaker._validation import as_candidates
+
+    # given: the flow solver's optimum of a small instance (score: only pairs >= 0)
+    scores, cap = inst
+    cand = as_candidates(scores)
+    keep = cand.scores >= 0 if objective == "score" else np.ones(len(cand), dtype=bool)
+    keep &= cap[cand.cols] > 0
+    if not keep.any():
+        return
+    rows, cols = cand.rows[keep], cand.cols[keep]
+    sub = type(cand)(rows, cols, cand.scores[keep], cand.shape)
+    sol = solve_flow(sub, cap, objective)
+    n = scores.shape[0]
+    matched_col = np.full(n, -1, dtype=np.int64)
+    matched_col[rows[sol.chosen]] = cols[sol.chosen]
+    everyone = bool(np.all(matched_col[rows] >= 0))
+    big = 2 * n * (int(abs(sol.weights).max()) + 1) + 1  # one more match outweighs any score
+    offset = 0 if objective == "score" else (None if everyone else big)
+    # when
+    duals = assignment_duals(rows, cols, sol.weights, matched_col, cap, offset=offset)
+    # then: feasible on every pair, tight on the matching, and worth exactly the matching
+    assert duals is not None
+    assert np.all(duals.row[rows] + duals.col[cols] >= sol.weights)
+    assert np.all(duals.row[rows[sol.chosen]] + duals.col[cols[sol.chosen]] == sol.weights[sol.chosen])
+    assert np.all(duals.col >= 0)
+    shift = duals.offset
+    count = int(np.count_nonzero(sol.chosen))
+    has_pairs = np.unique(rows)
+    if offset is None:
+        dual_value = int(duals.row[has_pairs].sum()) + int((cap * duals.col).sum())
+    else:
+        assert np.all(duals.row[has_pairs] + shift >= 0)
+        dual_value = int((duals.row[has_pairs] + shift).sum()) + int((cap * duals.col).sum()) - count * shift
+    assert dual_value == int(sol.weights[sol.chosen].sum())
