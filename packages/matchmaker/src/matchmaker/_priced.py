@@ -90,8 +90,11 @@ def _block_top_k(block: FloatArray, k: int) -> tuple[IntArray, IntArray, FloatAr
     enough = np.bincount(rows, minlength=n) >= k
     # Rows with k entries above the threshold: their top k are among those entries.
     sel = enough[rows]
-    order = np.lexsort((-vals[sel], rows[sel]))
-    r_top, c_top, v_top = rows[sel][order], cols[sel][order], vals[sel][order]
+    r_top, c_top, v_top = rows[sel], cols[sel], vals[sel]
+    # By row, best first: a value sort, then a stable integer sort by row (3x a lexsort).
+    by_value = np.argsort(-v_top)
+    order = by_value[np.argsort(r_top[by_value], kind="stable")]
+    r_top, c_top, v_top = r_top[order], c_top[order], v_top[order]
     starts = np.searchsorted(r_top, np.arange(n))
     rank = np.arange(r_top.shape[0]) - starts[r_top]
     keep = rank < k
