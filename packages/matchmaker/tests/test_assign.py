@@ -72,6 +72,24 @@ def check_feasible(result, scores: np.ndarray, cap: np.ndarray) -> None:
     assert result.total_score == pytest.approx(float(scores[pairs[:, 0], pairs[:, 1]].sum()), abs=1e-9)
 
 
+def assert_lp_optimal(result, scores: np.ndarray, cap: np.ndarray, objective: str) -> None:
+    """``result`` is feasible and has the LP optimum's total (and count, for participation)."""
+    lp_matched, lp_total = lp_optimum(scores, cap, objective)
+    check_feasible(result, scores, cap)
+    assert result.total_score == pytest.approx(lp_total, rel=1e-6, abs=1e-9)
+    if objective == "participation":
+        assert len(result) == lp_matched
+
+
+def assert_brute_force_optimal(result, scores: np.ndarray, cap: np.ndarray, objective: str) -> None:
+    """``result`` is feasible and as good as every possible choice (tiny instances)."""
+    matched, total = brute_force(scores, cap, objective)
+    check_feasible(result, scores, cap)
+    assert result.total_score == pytest.approx(total, abs=1e-9)
+    if objective == "participation":
+        assert len(result) == matched
+
+
 @st.composite
 def instances(draw, max_n: int = 6, max_m: int = 4, forbid: float = 0.3):
     n = draw(st.integers(1, max_n))
@@ -248,12 +266,8 @@ def test_assign_equals_brute_force_on_tiny_instances(inst, objective, as_sparse)
         arg = sp.coo_matrix((scores[r, c], (r, c)), shape=scores.shape)
     # when
     res = assign(arg, cap, objective=objective)
-    matched, total = brute_force(scores, cap, objective)
     # then
-    check_feasible(res, scores, cap)
-    assert res.total_score == pytest.approx(total, abs=1e-9)
-    if objective == "participation":
-        assert len(res) == matched
+    assert_brute_force_optimal(res, scores, cap, objective)
 
 
 @settings(max_examples=40, deadline=None)
@@ -265,12 +279,8 @@ def test_assign_equals_lp_optimum_on_small_instances(inst, objective, as_sparse)
     arg = sp.csr_matrix((scores[r, c], (r, c)), shape=scores.shape) if as_sparse else scores
     # when
     res = assign(arg, cap, objective=objective)
-    lp_matched, lp_total = lp_optimum(scores, cap, objective)
     # then
-    check_feasible(res, scores, cap)
-    assert res.total_score == pytest.approx(lp_total, rel=1e-6, abs=1e-9)
-    if objective == "participation":
-        assert len(res) == lp_matched
+    assert_lp_optimal(res, scores, cap, objective)
 
 
 @settings(max_examples=60, deadline=None)

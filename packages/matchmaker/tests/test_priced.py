@@ -12,7 +12,7 @@ from matchmaker import _assign, _priced, assign
 from matchmaker._duals import assignment_duals
 from matchmaker._priced import dense_top_k, solve_dense_priced
 from scipy.optimize import linear_sum_assignment
-from test_assign import brute_force, check_feasible, instances, lp_optimum
+from test_assign import assert_brute_force_optimal, assert_lp_optimal, check_feasible, instances, lp_optimum
 
 
 @pytest.fixture
@@ -117,24 +117,14 @@ def test_dense_input_with_plus_inf_is_rejected() -> None:
 @given(instances(), st.sampled_from(["participation", "score"]))
 def test_priced_path_equals_brute_force_on_tiny_instances(priced_everywhere: None, inst, objective) -> None:
     scores, cap = inst
-    res = assign(scores, cap, objective=objective)
-    matched, total = brute_force(scores, cap, objective)
-    check_feasible(res, scores, cap)
-    assert res.total_score == pytest.approx(total, abs=1e-9)
-    if objective == "participation":
-        assert len(res) == matched
+    assert_brute_force_optimal(assign(scores, cap, objective=objective), scores, cap, objective)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(instances(max_n=40, max_m=12, forbid=0.5), st.sampled_from(["participation", "score"]))
 def test_priced_path_equals_lp_on_small_instances(priced_everywhere: None, inst, objective) -> None:
     scores, cap = inst
-    res = assign(scores, cap, objective=objective)
-    lp_matched, lp_total = lp_optimum(scores, cap, objective)
-    check_feasible(res, scores, cap)
-    assert res.total_score == pytest.approx(lp_total, rel=1e-6, abs=1e-9)
-    if objective == "participation":
-        assert len(res) == lp_matched
+    assert_lp_optimal(assign(scores, cap, objective=objective), scores, cap, objective)
 
 
 @settings(max_examples=60, deadline=None)
