@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import matchmaker
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 from django.db import transaction
 from django.utils import timezone
 
@@ -49,11 +51,40 @@ def _report(match_round: MatchRound, percent: int, label: str) -> None:
     MatchRound.objects.filter(pk=match_round.pk).update(progress=percent, progress_label=label)
 
 
-def score_matrix(pool: Pool, scorer: matchmaker.Scorer) -> npt.NDArray[np.float64]:
-    """Dense scores with -inf for forbidden pairs (pools of a program are small enough)."""
-    if len(pool.mentees) * len(pool.mentors) > DENSE_CELLS_LIMIT:
-        raise ValueError("pool too large for dense scoring")
-    return scorer.matrix()
+# Dense scores for pools up to DENSE_CELLS_LIMIT pairs; above it, the candidate graph.
+Scores: TypeAlias = npt.NDArray[np.float64] | sp.csr_array
+
+
+def pool_scores(pool: Pool, scorer: matchmaker.Scorer, solver: str, locked: list[tuple[int, int]]) -> Scores:
+    """Every pair's score (-inf = forbidden) when the pool is small enough, else candidates.
+
+    Above DENSE_CELLS_LIMIT pairs, `matchmaker.candidates` keeps each person's best allowed
+    partners with their exact scores, and the locked pairs are added to them. Only the
+    optimal and stable solvers work on such a graph; the others need every pair.
+    """
+    n_mentees, n_mentors = len(pool.mentees), len(pool.mentors)
+    if n_mentees * n_mentors <= DENSE_CELLS_LIMIT:
+        return scorer.matrix()
+    if solver not in {Solver.OPTIMAL, Solver.STABLE}:
+        raise ValueError(
+            f"{Solver(solver).label} scores every pair, and this pool has {n_mentees:,} × {n_mentors:,} = "
+            f"{n_mentees * n_mentors:,} pairs, more than {DENSE_CELLS_LIMIT:,}; "
+            "use optimal assignment or stable matching."
+        )
+    graph = sp.csr_array(matchmaker.candidates(scorer)).tocoo()
+    if locked:
+        # A locked pair stays even when it is nobody's best: add the ones the graph lacks.
+        rows, cols = (np.asarray(side, dtype=np.int64) for side in zip(*locked, strict=True))
+        missing = ~np.isin(rows * n_mentors + cols, graph.row.astype(np.int64) * n_mentors + graph.col)
+        rows, cols = rows[missing], cols[missing]
+        graph = sp.coo_array(
+            (
+                np.concatenate([graph.data, scorer.score(rows, cols)]),
+                (np.concatenate([graph.row, rows]), np.concatenate([graph.col, cols])),
+            ),
+            shape=graph.shape,
+        )
+    return graph.tocsr()
 
 
 def _locked_rows(pool: Pool, locked_enrolment_pairs: list[list[int]]) -> list[tuple[int, int]]:
@@ -66,23 +97,34 @@ def _locked_rows(pool: Pool, locked_enrolment_pairs: list[list[int]]) -> list[tu
     ]
 
 
-def _rank_lists(scores: npt.NDArray[np.float64], length: int) -> list[list[int]]:
-    ranked = []
-    for row in scores:
-        allowed = np.flatnonzero(np.isfinite(row))
-        order = allowed[np.argsort(-row[allowed], kind="stable")][:length]
-        ranked.append(order.tolist())
-    return ranked
+def _allowed(scores: Scores, i: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """The allowed mentors of mentee row ``i`` and their scores, in mentor order."""
+    if isinstance(scores, np.ndarray):
+        cols = np.flatnonzero(np.isfinite(scores[i]))
+        return cols, scores[i, cols]
+    start, end = scores.indptr[i], scores.indptr[i + 1]
+    cols, vals = scores.indices[start:end].astype(np.int64), scores.data[start:end]
+    order = np.argsort(cols, kind="stable")
+    ok = np.isfinite(vals[order])
+    return cols[order][ok], vals[order][ok]
 
 
-def _by_score_desc(rows: set[int], column: npt.NDArray[np.float64]) -> list[int]:
-    ordered = sorted(rows, key=lambda i: (-float(column[i]), i))
-    return [int(i) for i in ordered]
+def _stable_prefs(scores: Scores, n_mentors: int, length: int) -> tuple[list[list[int]], list[list[int]]]:
+    """Each side ranks the other by the program's score: a mentee lists its best ``length``
+    mentors, a mentor ranks whoever listed it (ties by row)."""
+    mentee_prefs: list[list[int]] = []
+    listed_by: list[dict[int, float]] = [{} for _ in range(n_mentors)]
+    for i in range(scores.shape[0]):
+        cols, vals = _allowed(scores, i)
+        order = np.argsort(-vals, kind="stable")[:length]
+        mentee_prefs.append(cols[order].tolist())
+        for j, value in zip(cols[order].tolist(), vals[order].tolist(), strict=True):
+            listed_by[j][i] = value
+    mentor_prefs = [sorted(listed, key=lambda i: (-listed[i], i)) for listed in listed_by]
+    return mentee_prefs, mentor_prefs
 
 
-def solve(
-    pool: Pool, scores: npt.NDArray[np.float64], solver: str, objective: str, locked: list[tuple[int, int]]
-) -> Solved:
+def solve(pool: Pool, scores: Scores, solver: str, objective: str, locked: list[tuple[int, int]]) -> Solved:
     if solver == Solver.OPTIMAL:
         result = matchmaker.assign(
             scores,
@@ -92,14 +134,8 @@ def solve(
         )
         return Solved(result.pairs, None)
     if solver == Solver.STABLE:
-        # Each side ranks the other by the program's score from its own point of view; the
-        # mentee list is cut to its best candidates, the mentor list keeps whoever listed them.
-        mentee_prefs = _rank_lists(scores, STABLE_LIST_LENGTH)
-        listed_by: list[set[int]] = [set() for _ in pool.mentors]
-        for i, prefs in enumerate(mentee_prefs):
-            for j in prefs:
-                listed_by[j].add(i)
-        mentor_prefs = [_by_score_desc(listed, scores[:, j]) for j, listed in enumerate(listed_by)]
+        # The mentee list is cut to its best candidates, the mentor list keeps whoever listed them.
+        mentee_prefs, mentor_prefs = _stable_prefs(scores, len(pool.mentors), STABLE_LIST_LENGTH)
         result = matchmaker.stable(mentee_prefs, mentor_prefs, np.asarray(pool.capacity), proposing="mentee")
         return Solved(result.pairs, None)
     if solver == Solver.PEERS:
@@ -143,8 +179,10 @@ def _mentee_cohesion(pool: Pool) -> npt.NDArray[np.float64]:
     return cohesion
 
 
-def _metrics(pool: Pool, scores: npt.NDArray[np.float64], solved: Solved, solver: str) -> dict[str, object]:
-    pair_scores = scores[solved.pairs[:, 0], solved.pairs[:, 1]] if len(solved.pairs) else np.zeros(0)
+def _metrics(pool: Pool, scores: Scores, solved: Solved, solver: str) -> dict[str, object]:
+    pairs = solved.pairs
+    chosen = scores[pairs[:, 0], pairs[:, 1]] if len(pairs) else np.zeros(0)
+    pair_scores = np.asarray(chosen, dtype=np.float64)
     peer = solver == Solver.PEERS
     people = len(pool.mentees)
     matched_people = 2 * len(solved.pairs) if peer else len(solved.pairs)
@@ -177,9 +215,7 @@ def _metrics(pool: Pool, scores: npt.NDArray[np.float64], solved: Solved, solver
     return metrics
 
 
-def _unmatched(
-    pool: Pool, scores: npt.NDArray[np.float64], solved: Solved, solver: str
-) -> list[dict[str, object]]:
+def _unmatched(pool: Pool, scores: Scores, solved: Solved, solver: str) -> list[dict[str, object]]:
     taken = set(solved.pairs[:, 0].tolist())
     if solver == Solver.PEERS:
         taken |= set(solved.pairs[:, 1].tolist())
@@ -187,7 +223,7 @@ def _unmatched(
     for i, enrolment in enumerate(pool.mentees):
         if i in taken:
             continue
-        if not np.isfinite(scores[i]).any():
+        if _allowed(scores, i)[0].shape[0] == 0:
             reason = (
                 "No candidate passes the program's hard rules "
                 "(language, reporting line, department, time zone, earlier pairs)."
@@ -241,9 +277,9 @@ def match_round_execute(
         pool = build_pool(program=match_round.program)
         progress(match_round, 35, f"Scoring {len(pool.mentees)} × {len(pool.mentors)} candidate pairs")
         scorer = pool.scorer()
-        scores = score_matrix(pool, scorer)
-        progress(match_round, 60, "Solving")
         locked = _locked_rows(pool, match_round.parameters.get("locked_enrolment_pairs", []))
+        scores = pool_scores(pool, scorer, match_round.solver, locked)
+        progress(match_round, 60, "Solving")
         solved = solve(pool, scores, match_round.solver, match_round.objective, locked)
         progress(match_round, 80, "Explaining every pair")
         locked_set = set(locked)

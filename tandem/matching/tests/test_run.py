@@ -279,3 +279,71 @@ def test_round_publish_emails_everyone_matched_after_commit(
     assert mentees["loner"].membership.user.email not in recipients
     coder_mail = next(m for m in mailoutbox if m.to[0] == mentees["coder"].membership.user.email)
     assert "Pat Python" in coder_mail.body
+
+
+# --- pools above the dense limit: the candidate graph instead of every pair -------------
+
+
+@pytest.fixture
+def dense_limit_1(monkeypatch):
+    """Every pool counts as large: scores come from `matchmaker.candidates`."""
+    monkeypatch.setattr("tandem.matching.run.DENSE_CELLS_LIMIT", 1)
+
+
+@pytest.mark.parametrize("solver", ["optimal", "stable"])
+def test_large_pool_is_matched_from_candidates(pool, program_admin, dense_limit_1, solver):
+    # given: the pool of the first test, over the (lowered) dense limit
+    program, mentors, mentees = pool
+    # when
+    match_round = _run(program, program_admin, solver=solver)
+    # then: the same draft as with every pair scored, explained, with the unmatched reason
+    assert match_round.status == RoundStatus.DRAFT, match_round.error
+    assert _pairs(match_round) == {
+        (mentees["coder"].pk, mentors["python"].pk),
+        (mentees["shy"].pk, mentors["speaker"].pk),
+    }
+    assert any("Python" in r for r in match_round.proposals.get(mentee=mentees["coder"]).reasons)
+    assert [u["enrolment_id"] for u in match_round.unmatched] == [mentees["loner"].pk]
+    assert "hard rules" in match_round.unmatched[0]["reason"]
+    assert match_round.metrics["matched"] == 2
+    assert match_round.metrics["greedy"]["matched"] <= 2
+
+
+def test_large_pool_keeps_a_locked_pair_missing_from_the_candidates(
+    pool, program_admin, dense_limit_1, monkeypatch
+):
+    import matchmaker
+    import scipy.sparse as sp
+
+    # given: a draft, its shy-speaker pair locked, then candidates that leave that pair out
+    program, mentors, mentees = pool
+    match_round = _run(program, program_admin)
+    shy_pair = match_round.proposals.get(mentee=mentees["shy"])
+    proposal_set_locked(proposal=shy_pair, by=program_admin, locked=True)
+    real = matchmaker.candidates
+
+    def without_locked_pair(scorer):
+        graph = real(scorer).tolil()
+        graph[1, 1] = 0  # rows follow enrolment order: shy is mentee 1, speaker mentor 1
+        out = sp.csr_array(graph)
+        out.eliminate_zeros()
+        return out
+
+    monkeypatch.setattr("tandem.matching.run.matchmaker.candidates", without_locked_pair)
+    # when
+    rerun = match_round_execute(round_id=match_round_rerun(match_round=match_round, by=program_admin).pk)
+    # then
+    assert rerun.status == RoundStatus.DRAFT, rerun.error
+    assert (mentees["shy"].pk, mentors["speaker"].pk) in _pairs(rerun)
+    assert rerun.proposals.get(mentee=mentees["shy"]).locked
+
+
+@pytest.mark.parametrize("solver", ["peers", "groups"])
+def test_large_pool_refuses_solvers_that_score_every_pair(pool, dense_limit_1, solver):
+    from tandem.matching.pool import build_pool
+    from tandem.matching.run import pool_scores
+
+    program, _, _ = pool
+    pool_ = build_pool(program=program)
+    with pytest.raises(ValueError, match=r"scores every pair, and this pool has 3 × 2 = 6 pairs"):
+        pool_scores(pool_, pool_.scorer(), solver, [])
