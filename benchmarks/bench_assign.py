@@ -177,7 +177,6 @@ def g3_rows(quick: bool, lp_timeout: float = 1800.0) -> list[Row]:
         cap = np.full(m, 4)
         res, t_ours = timed(assign, mat, cap, repeat=3 if n < 100_000 else 2)
         big = n == 100_000
-        note = ""
         # The LP anchor runs once per size, in a fresh process with a time limit, so a
         # slow or killed LP cannot stall the whole benchmark.
         try:

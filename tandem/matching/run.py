@@ -71,7 +71,7 @@ def pool_scores(pool: Pool, scorer: matchmaker.Scorer, solver: str, locked: list
             f"{n_mentees * n_mentors:,} pairs, more than {DENSE_CELLS_LIMIT:,}; "
             "use optimal assignment or stable matching."
         )
-    graph = sp.csr_array(matchmaker.candidates(scorer)).tocoo()
+    graph = matchmaker.candidates(scorer).tocoo()
     if locked:
         # A locked pair stays even when it is nobody's best: add the ones the graph lacks.
         rows, cols = (np.asarray(side, dtype=np.int64) for side in zip(*locked, strict=True))

@@ -83,9 +83,10 @@ def assignment_duals(
     n_rows, n_cols = matched_col.shape[0], capacity.shape[0]
     shift = 0 if offset is None else int(offset)
     at = matched_col[rows]
-    own = np.zeros(n_rows, dtype=np.int64)
     matched = at >= 0
-    own[rows[matched & (at == cols)]] = weights[matched & (at == cols)]
+    in_matching = matched & (at == cols)
+    own = np.zeros(n_rows, dtype=np.int64)  # weight of each mentee's own pair
+    own[rows[in_matching]] = weights[in_matching]
 
     # v_k >= v_a + w_ik - w_ia: an edge a -> k for every alternative of a matched mentee.
     alt = matched & (at != cols)
