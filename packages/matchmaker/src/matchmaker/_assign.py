@@ -30,6 +30,8 @@ from matchmaker._validation import (
     as_dense_scores,
     check_capacity,
     check_locked,
+    dense_candidates,
+    empty_ints,
     is_sparse,
 )
 
@@ -169,7 +171,7 @@ def assign(
         priced = _assign_dense_priced(dense, cap, objective, lock, start)
         if priced is not None:
             return priced
-        cand = as_candidates(dense, name="scores")
+        cand = dense_candidates(dense)
     keys = cand.rows * np.int64(n_cols) + cand.cols  # sorted: candidates are row-major
     lock_scores = np.zeros(lock.shape[0], dtype=np.float64)
     if lock.shape[0]:
@@ -188,7 +190,7 @@ def assign(
     sub = Candidates(cand.rows[keep], cand.cols[keep], cand.scores[keep], cand.shape)
 
     if len(sub) == 0:
-        rows, cols, bound, solver = _empty(), _empty(), 0.0, "none"
+        rows, cols, bound, solver = empty_ints(), empty_ints(), 0.0, "none"
     elif dense is not None and _lsa_fits(sub, residual, free_row, objective):
         rows, cols = _solve_lsa(sub, residual, free_row)
         bound, solver = 0.0, "scipy-lsa"
@@ -250,11 +252,7 @@ def top_k_candidates(scores: Any, k: int, *, per_mentor: int = 0) -> sp.csr_arra
     if isinstance(per_mentor, bool) or not isinstance(per_mentor, (int, np.integer)) or per_mentor < 0:
         raise ValueError(f"per_mentor must be a non-negative integer, got {per_mentor!r}")
     if not is_sparse(scores):
-        dense = np.asarray(scores, dtype=np.float64)
-        if dense.ndim != 2:
-            raise ValueError(f"scores must be a 2-D array, got ndim={dense.ndim}")
-        if np.any(dense == np.inf):
-            raise ValueError("scores must not contain +inf (use -inf or NaN for forbidden pairs)")
+        dense = as_dense_scores(scores, name="scores")
         rows, cols, _ = dense_top_k(dense, int(k))
         if per_mentor:
             c2, r2, _ = dense_top_k(np.ascontiguousarray(dense.T), int(per_mentor))
@@ -279,10 +277,6 @@ def top_k_candidates(scores: Any, k: int, *, per_mentor: int = 0) -> sp.csr_arra
 
 
 # --------------------------------------------------------------------------- internals
-
-
-def _empty() -> IntArray:
-    return np.zeros(0, dtype=np.int64)
 
 
 def _after_locks(lock: IntArray, cap: IntArray, n_rows: int) -> tuple[IntArray, npt.NDArray[np.bool_]]:
@@ -378,7 +372,7 @@ def _lookup(cand: Candidates, keys: IntArray, rows: IntArray, cols: IntArray) ->
 def _sparse_top_k(groups: IntArray, vals: FloatArray, n_groups: int, k: int) -> IntArray:
     """Indices of the ``k`` largest ``vals`` within each group (``groups`` sorted)."""
     if k == 0 or groups.shape[0] == 0:
-        return _empty()
+        return empty_ints()
     order = np.lexsort((-vals, groups))  # by group, then descending score
     starts = np.searchsorted(groups[order], np.arange(n_groups))
     rank = np.arange(order.shape[0]) - np.repeat(starts, np.diff(np.append(starts, order.shape[0])))

@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from matchmaker._duals import AssignmentDuals, assignment_duals
 from matchmaker._flow import solve_flow
-from matchmaker._validation import Candidates
+from matchmaker._validation import Candidates, empty_ints
 
 __all__ = ["dense_top_k", "solve_dense_priced"]
 
@@ -63,7 +63,7 @@ def dense_top_k(dense: FloatArray, k: int) -> tuple[IntArray, IntArray, FloatArr
     n, m = dense.shape
     bound = np.full(n, -np.inf)
     if n == 0 or m == 0 or k <= 0:
-        return _empty(), _empty(), bound
+        return empty_ints(), empty_ints(), bound
     if k >= m:
         rr, cc = np.nonzero(np.isfinite(dense))
         return rr.astype(np.int64), cc.astype(np.int64), bound
@@ -147,7 +147,7 @@ def solve_dense_priced(
             sol = solve_flow(sub, capacity, objective)
             chosen, weights, scale, error = sol.chosen, sol.weights, sol.scale, sol.error_bound
         else:
-            chosen, weights, scale, error = np.zeros(0, dtype=bool), _empty(), 1.0, 0.0
+            chosen, weights, scale, error = np.zeros(0, dtype=bool), empty_ints(), 1.0, 0.0
         matched_col = np.full(n, -1, dtype=np.int64)
         matched_col[sub.rows[chosen]] = sub.cols[chosen]
 
@@ -219,7 +219,7 @@ def _price(
         rr, cc = np.nonzero(gaining)
         found.append(ids[rr] * np.int64(m) + cc)
     if not found:
-        return _empty()
+        return empty_ints()
     new = np.concatenate(found)
     pos = np.searchsorted(keys, new)
     already = (pos < keys.shape[0]) & (keys[np.minimum(pos, max(keys.shape[0] - 1, 0))] == new)
@@ -234,7 +234,3 @@ def _largest_magnitude(dense: FloatArray) -> float:
         block = dense[s : s + chunk]
         best = max(best, float(np.max(np.abs(block), where=np.isfinite(block), initial=0.0)))
     return best
-
-
-def _empty() -> IntArray:
-    return np.zeros(0, dtype=np.int64)

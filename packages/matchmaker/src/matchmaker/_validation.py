@@ -21,6 +21,8 @@ __all__ = [
     "as_dense_scores",
     "check_capacity",
     "check_locked",
+    "dense_candidates",
+    "empty_ints",
     "is_sparse",
 ]
 
@@ -76,26 +78,20 @@ def as_candidates(scores: Any, *, name: str = "scores") -> Candidates:
     ValueError
         If the matrix is not 2-D, is not numeric, or contains ``+inf``.
     """
-    if is_sparse(scores):
-        if len(scores.shape) != 2:
-            raise ValueError(f"{name} must be a 2-D matrix, got shape {scores.shape}")
-        # csr conversion sums duplicates but keeps explicit zeros (the allowed pairs).
-        csr = sp.csr_array(scores)
-        csr.sum_duplicates()
-        if not np.issubdtype(csr.dtype, np.number) or np.issubdtype(csr.dtype, np.complexfloating):
-            raise ValueError(f"{name} must hold real numbers, got dtype {csr.dtype}")
-        n_rows, n_cols = (int(s) for s in csr.shape)
-        counts = np.diff(csr.indptr)
-        rows = np.repeat(np.arange(n_rows, dtype=np.int64), counts)
-        cols = csr.indices.astype(np.int64, copy=False)
-        vals = csr.data.astype(np.float64, copy=False)
-    else:
-        dense = as_dense_scores(scores, name=name)
-        n_rows, n_cols = (int(s) for s in dense.shape)
-        rr, cc = np.nonzero(np.isfinite(dense))
-        rows = rr.astype(np.int64)
-        cols = cc.astype(np.int64)
-        vals = dense[rr, cc]
+    if not is_sparse(scores):
+        return dense_candidates(as_dense_scores(scores, name=name))
+    if len(scores.shape) != 2:
+        raise ValueError(f"{name} must be a 2-D matrix, got shape {scores.shape}")
+    # csr conversion sums duplicates but keeps explicit zeros (the allowed pairs).
+    csr = sp.csr_array(scores)
+    csr.sum_duplicates()
+    if not np.issubdtype(csr.dtype, np.number) or np.issubdtype(csr.dtype, np.complexfloating):
+        raise ValueError(f"{name} must hold real numbers, got dtype {csr.dtype}")
+    n_rows, n_cols = (int(s) for s in csr.shape)
+    counts = np.diff(csr.indptr)
+    rows = np.repeat(np.arange(n_rows, dtype=np.int64), counts)
+    cols = csr.indices.astype(np.int64, copy=False)
+    vals = csr.data.astype(np.float64, copy=False)
     if np.any(vals == np.inf):
         raise ValueError(f"{name} must not contain +inf (use -inf or NaN for forbidden pairs)")
     keep = np.isfinite(vals)
@@ -107,6 +103,22 @@ def as_candidates(scores: Any, *, name: str = "scores") -> Candidates:
         scores=np.ascontiguousarray(vals, dtype=np.float64),
         shape=(n_rows, n_cols),
     )
+
+
+def dense_candidates(dense: FloatArray) -> Candidates:
+    """The allowed (finite) pairs of a dense matrix already checked by :func:`as_dense_scores`."""
+    rr, cc = np.nonzero(np.isfinite(dense))
+    return Candidates(
+        rows=rr.astype(np.int64),
+        cols=cc.astype(np.int64),
+        scores=np.ascontiguousarray(dense[rr, cc], dtype=np.float64),
+        shape=(int(dense.shape[0]), int(dense.shape[1])),
+    )
+
+
+def empty_ints() -> IntArray:
+    """An empty index array."""
+    return np.zeros(0, dtype=np.int64)
 
 
 def as_dense_scores(scores: Any, *, name: str = "scores") -> FloatArray:
