@@ -245,7 +245,7 @@ def test_assign_large_sparse_uses_flow_and_matches_lp() -> None:
     res = assign(mat, 4)
     lp = lp_optimum(dense, np.full(m, 4), "participation")
     # then
-    assert res.solver == "ortools-mcf"
+    assert res.solver == "auction+ssp"
     check_feasible(res, dense, np.full(m, 4))
     assert len(res) == lp[0]
     assert res.total_score == pytest.approx(lp[1], rel=1e-9)

@@ -40,7 +40,7 @@ def test_priced_path_needs_several_rounds_and_reaches_the_optimum(priced_everywh
     # when: every mentee starts from its single best mentor
     res = assign(scores, 3)
     # then: pricing had to add pairs, and the answer is LSA's optimum
-    assert res.solver == "ortools-mcf+pricing"
+    assert res.solver == "auction+ssp+pricing"
     assert res.stats["pricing_rounds"] > 1
     check_feasible(res, scores, np.full(100, 3))
     assert len(res) == 300
@@ -55,7 +55,7 @@ def test_priced_path_is_used_by_default_on_a_large_dense_matrix() -> None:
     # when
     res = assign(scores, 5)
     # then: exact against LSA, from a small fraction of the pairs
-    assert res.solver == "ortools-mcf+pricing"
+    assert res.solver == "auction+ssp+pricing"
     assert res.stats["n_candidates"] < 0.1 * scores.size
     assert res.total_score == pytest.approx(lsa_optimum(scores, 5), rel=1e-9)
 
@@ -72,7 +72,7 @@ def test_priced_path_when_capacity_is_short_keeps_participation_first(priced_eve
     # then: as many matched as the LP allows, and the LP's best total at that count
     matched, total = lp_optimum(scores, cap, "participation")
     check_feasible(res, scores, cap)
-    assert res.solver == "ortools-mcf+pricing"
+    assert res.solver == "auction+ssp+pricing"
     assert len(res) == matched == 23
     assert res.total_score == pytest.approx(total, abs=1e-6)
 
@@ -171,9 +171,10 @@ def test_duals_certify_an_optimal_assignment_and_refuse_a_worse_one() -> None:
 def test_solve_dense_priced_reports_rounds_and_candidates() -> None:
     rng = np.random.default_rng(4)
     scores = rng.random((200, 40))
-    rows, cols, _, rounds, n_candidates = solve_dense_priced(  # type: ignore[misc]
+    rows, cols, _, rounds, n_candidates, solver = solve_dense_priced(  # type: ignore[misc]
         scores, np.full(40, 5), "participation", first_k=2
     )
+    assert solver == "auction+ssp"
     assert rows.shape == cols.shape == (200,)
     assert rounds >= 1
     assert 400 <= n_candidates < scores.size
@@ -189,8 +190,8 @@ def test_uncertified_pricing_falls_back_to_solving_every_pair(
     scores = 0.7 * rng.random(40)[None, :] + 0.3 * rng.random((120, 40))
     # when
     res = assign(scores, 3)
-    # then: the whole matrix went to the flow solver, with the same optimum
-    assert res.solver == "ortools-mcf"
+    # then: the whole matrix went to the exact solver, with the same optimum
+    assert res.solver == "auction+ssp"
     assert res.total_score == pytest.approx(lsa_optimum(scores, 3), abs=1e-6)
 
 

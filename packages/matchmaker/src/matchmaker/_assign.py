@@ -21,7 +21,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 
-from matchmaker._flow import solve_flow
+from matchmaker._auction import solve_assignment
 from matchmaker._priced import dense_top_k, solve_dense_priced
 from matchmaker._result import MatchResult
 from matchmaker._validation import (
@@ -195,8 +195,7 @@ def assign(
         rows, cols = _solve_lsa(sub, residual, free_row)
         bound, solver = 0.0, "scipy-lsa"
     else:
-        rows, cols, bound = _solve_flow(sub, residual, objective)
-        solver = "ortools-mcf"
+        rows, cols, bound, solver = _solve_sparse(sub, residual, objective)
     return _result(
         lock,
         lock_scores,
@@ -343,7 +342,7 @@ def _assign_dense_priced(
     solved = solve_dense_priced(work, residual[col_ids], objective)
     if solved is None:
         return None
-    r, c, bound, rounds, n_candidates = solved
+    r, c, bound, rounds, n_candidates, solver = solved
     rows, cols = row_ids[r], col_ids[c]
     return _result(
         lock,
@@ -351,7 +350,7 @@ def _assign_dense_priced(
         rows,
         cols,
         dense[rows, cols],
-        solver="ortools-mcf+pricing",
+        solver=f"{solver}+pricing",
         stats={
             "n_candidates": float(n_candidates),
             "score_error_bound": float(bound),
@@ -415,7 +414,9 @@ def _solve_lsa(
     return row_ids[r[ok]].astype(np.int64), col_ids[c[ok]].astype(np.int64)
 
 
-def _solve_flow(sub: Candidates, residual: IntArray, objective: str) -> tuple[IntArray, IntArray, float]:
-    sol = solve_flow(sub, residual, objective)
+def _solve_sparse(
+    sub: Candidates, residual: IntArray, objective: str
+) -> tuple[IntArray, IntArray, float, str]:
+    sol, solver = solve_assignment(sub, residual, objective)
     chosen = np.flatnonzero(sol.chosen)
-    return sub.rows[chosen], sub.cols[chosen], sol.error_bound
+    return sub.rows[chosen], sub.cols[chosen], sol.error_bound, solver

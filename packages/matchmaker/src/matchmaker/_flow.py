@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
+from matchmaker._duals import AssignmentDuals
 from matchmaker._validation import Candidates
 
 __all__ = ["FlowSolution", "solve_flow"]
@@ -31,6 +32,9 @@ class FlowSolution:
     weights: IntArray  # per candidate pair: the score scaled by ``scale`` and rounded
     scale: float
     error_bound: float  # score units the rounding can cost against the float optimum
+    # LP duals proving the matching optimal on these pairs, when the solver gives them
+    # (the flow solver does not): pairs of ``weights`` with ``offset`` added.
+    duals: AssignmentDuals | None = None
 
 
 def solve_flow(sub: Candidates, residual: IntArray, objective: str) -> FlowSolution:

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
+from matchmaker._auction import solve_assignment
 from matchmaker._duals import AssignmentDuals, assignment_duals
-from matchmaker._flow import solve_flow
 from matchmaker._validation import Candidates, empty_ints
 
 __all__ = ["dense_top_k", "solve_dense_priced"]
@@ -53,71 +54,60 @@ _MAX_OFFSET = 2**60
 def dense_top_k(dense: FloatArray, k: int) -> tuple[IntArray, IntArray, FloatArray]:
     """Each row's ``k`` largest finite entries, in row-major order.
 
-    Returns ``(rows, cols, bound)`` where ``bound[i]`` is an upper bound on every finite
-    entry of row ``i`` that was not kept (``-inf`` when the whole row was kept).
+    Returns ``(rows, cols, bound)`` where ``bound[i]`` is the largest finite entry of row
+    ``i`` that was not kept (``-inf`` when the whole row was kept).
 
-    Instead of partitioning every row, a threshold taken from a sample of the matrix
-    keeps about ``2k`` entries per row, and the top ``k`` are picked among those; only
-    rows with fewer than ``k`` entries above the threshold are partitioned in full.
+    One pass over each row with a small sorted buffer: after the first few entries
+    nearly every entry is rejected by a single comparison with the buffer's smallest.
     """
     n, m = dense.shape
-    bound = np.full(n, -np.inf)
     if n == 0 or m == 0 or k <= 0:
-        return empty_ints(), empty_ints(), bound
-    if k >= m:
-        rr, cc = np.nonzero(np.isfinite(dense))
-        return rr.astype(np.int64), cc.astype(np.int64), bound
-    rows_out: list[IntArray] = []
-    cols_out: list[IntArray] = []
-    chunk = max(1, _BLOCK_CELLS // m)
-    for s in range(0, n, chunk):
-        r, c, b = _block_top_k(dense[s : s + chunk], k)
-        rows_out.append(r + s)
-        cols_out.append(c)
-        bound[s : s + chunk] = b
-    return np.concatenate(rows_out), np.concatenate(cols_out), bound
-
-
-def _block_top_k(block: FloatArray, k: int) -> tuple[IntArray, IntArray, FloatArray]:
-    n, m = block.shape
-    sample = block.ravel()[:: max(1, block.size // 65_536)]
-    sample = sample[np.isfinite(sample)]
-    threshold = float(np.quantile(sample, 1.0 - min(1.0, 2.0 * k / m))) if sample.size else -np.inf
-    above = block >= threshold if math.isfinite(threshold) else np.isfinite(block)
-    flat = np.flatnonzero(above)
-    rows, cols = flat // m, flat % m
-    vals = block.ravel()[flat]
-    enough = np.bincount(rows, minlength=n) >= k
-    # Rows with k entries above the threshold: their top k are among those entries.
-    sel = enough[rows]
-    r_top, c_top, v_top = rows[sel], cols[sel], vals[sel]
-    # By row, best first: a value sort, then a stable integer sort by row (3x a lexsort).
-    by_value = np.argsort(-v_top)
-    order = by_value[np.argsort(r_top[by_value], kind="stable")]
-    r_top, c_top, v_top = r_top[order], c_top[order], v_top[order]
-    starts = np.searchsorted(r_top, np.arange(n))
-    rank = np.arange(r_top.shape[0]) - starts[r_top]
-    keep = rank < k
-    r_top, c_top, v_top = r_top[keep], c_top[keep], v_top[keep]
-    # Every left-out entry of such a row is <= its k-th best kept entry (sorted: the last).
+        return empty_ints(), empty_ints(), np.full(n, -np.inf)
+    best = np.full((n, min(k, m)), m, dtype=np.int64)
     bound = np.full(n, -np.inf)
-    bound[r_top[rank[keep] == k - 1]] = v_top[rank[keep] == k - 1]
-    # The other rows: a full partition of just those rows.
-    short = np.flatnonzero(~enough)
-    if short.shape[0]:
-        work = block[short]
-        work = np.where(np.isnan(work), -np.inf, work)
-        idx = np.argpartition(-work, k - 1, axis=1)[:, :k]
-        picked = np.take_along_axis(work, idx, axis=1)
-        ok = np.isfinite(picked)
-        full_row = ~ok.all(axis=1)  # fewer than k finite entries: nothing left out
-        row_bound = np.where(full_row, -np.inf, np.min(np.where(ok, picked, np.inf), axis=1))
-        bound[short] = row_bound
-        r_short = np.repeat(short, k).reshape(-1, k)[ok]
-        c_short = idx[ok].astype(np.int64)
-        r_top, c_top = np.concatenate([r_top, r_short]), np.concatenate([c_top, c_short])
-    key = np.sort(r_top * np.int64(m) + c_top)
-    return key // m, key % m, bound
+    _top_k_rows(np.ascontiguousarray(dense, dtype=np.float64), best, bound)
+    best.sort(axis=1)
+    rows = np.repeat(np.arange(n, dtype=np.int64), best.shape[1])
+    cols = best.ravel()
+    kept = cols < m
+    return rows[kept], cols[kept], bound
+
+
+# Rows per parallel task of the top-k scan (the rows are independent).
+_TOP_K_TASK_ROWS = 64
+
+
+@numba.njit(cache=True, parallel=True)
+def _top_k_rows(dense: FloatArray, best: IntArray, bound: FloatArray) -> None:
+    """Fill ``best[i]`` with the columns of row ``i``'s largest finite entries (``m`` pads
+    rows with fewer) and ``bound[i]`` with the largest finite entry left out."""
+    n, m = dense.shape
+    k = best.shape[1]
+    for task in numba.prange((n + _TOP_K_TASK_ROWS - 1) // _TOP_K_TASK_ROWS):
+        # The k + 1 largest, descending: the last one is the largest left out.
+        kept = np.empty(k + 1, dtype=np.float64)
+        at = np.empty(k + 1, dtype=np.int64)
+        for i in range(task * _TOP_K_TASK_ROWS, min(n, (task + 1) * _TOP_K_TASK_ROWS)):
+            count = 0
+            for j in range(m):
+                x = dense[i, j]
+                if count == k + 1:
+                    if not x > kept[k]:  # also drops NaN
+                        continue
+                    count = k
+                elif not x > -np.inf:  # -inf or NaN: a forbidden pair
+                    continue
+                pos = count
+                while pos > 0 and kept[pos - 1] < x:
+                    kept[pos] = kept[pos - 1]
+                    at[pos] = at[pos - 1]
+                    pos -= 1
+                kept[pos] = x
+                at[pos] = j
+                count += 1
+            for t in range(min(count, k)):
+                best[i, t] = at[t]
+            bound[i] = kept[k] if count == k + 1 else -np.inf
 
 
 def solve_dense_priced(
@@ -126,10 +116,10 @@ def solve_dense_priced(
     objective: str,
     *,
     first_k: int | None = None,
-) -> tuple[IntArray, IntArray, float, int, int] | None:
+) -> tuple[IntArray, IntArray, float, int, int, str] | None:
     """Optimal assignment of a dense matrix whose rows are all free and columns all open.
 
-    Returns ``(rows, cols, error_bound, rounds, n_candidates)``, or ``None`` when the
+    Returns ``(rows, cols, error_bound, rounds, n_candidates, solver)``, or ``None`` when the
     duals could not be built (the caller then solves the whole matrix).
     """
     dense = np.ascontiguousarray(dense, dtype=np.float64)
@@ -143,11 +133,14 @@ def solve_dense_priced(
         vals = flat[keys]
         keep = vals >= 0 if objective == "score" else np.ones(keys.shape[0], dtype=bool)
         sub = Candidates(rows[keep], cols[keep], vals[keep], (n, m))
+        proof: AssignmentDuals | None = None
         if len(sub):
-            sol = solve_flow(sub, capacity, objective)
+            sol, solver = solve_assignment(sub, capacity, objective)
             chosen, weights, scale, error = sol.chosen, sol.weights, sol.scale, sol.error_bound
+            proof = sol.duals
         else:
             chosen, weights, scale, error = np.zeros(0, dtype=bool), empty_ints(), 1.0, 0.0
+            solver = "none"
         matched_col = np.full(n, -1, dtype=np.int64)
         matched_col[sub.rows[chosen]] = sub.cols[chosen]
 
@@ -162,14 +155,18 @@ def solve_dense_priced(
                 offset = 2 * n * (math.ceil(big_score * scale) + 1) + 1
                 if offset > _MAX_OFFSET:
                     return None
-        duals = assignment_duals(sub.rows, sub.cols, weights, matched_col, capacity, offset=offset)
+        # The solver's own duals are a proof for the whole matrix too, unless a mentee is
+        # left unmatched: then the offset must outweigh every pair, not just candidates.
+        duals = proof if proof is not None and not offset else None
+        if duals is None:
+            duals = assignment_duals(sub.rows, sub.cols, weights, matched_col, capacity, offset=offset)
         if duals is None:
             return None
         new_keys = _price(
             dense, duals, scale=scale, pruned_max=pruned_max, keys=keys, per_row=max(first, _MIN_NEW_PER_ROW)
         )
         if new_keys.shape[0] == 0:
-            return sub.rows[chosen], sub.cols[chosen], error, rounds, len(sub)
+            return sub.rows[chosen], sub.cols[chosen], error, rounds, len(sub), solver
         keys = np.union1d(keys, new_keys)
         rows, cols = keys // m, keys % m
     return None

@@ -1,0 +1,575 @@
+"""Capacitated assignment by shortest augmenting paths, warm-started by an auction.
+
+The exact part is a successive-shortest-path (Hungarian) method on the candidate graph
+with integer weights: each mentee in turn is added along a shortest augmenting path
+(Dijkstra on reduced costs, mentors as nodes, "stay unmatched" as an extra terminal),
+and mentor prices rise by the distances, so that afterwards every pair satisfies
+``u_i + v_j >= w_ij`` with equality on the matching. A mentor with room left must cost
+nothing; where a warm price broke that, a reverse shortest path moves the spare place
+to a mentor whose price can drop to zero, or to an unmatched mentee who can take it.
+On its own this method is slow when capacity is tight: the last mentees each search
+most of the graph for a free place. So prices are first estimated by an auction
+(Bertsekas), in two coarse epsilon-scaling phases and a reverse pass for places left
+empty; with those prices nearly every mentee lands at once.
+
+The auction is only a guess; exactness comes from the augmenting paths, and
+:func:`solve_auction` checks the final duals on every pair before answering (``None``
+otherwise, and the caller solves with OR-Tools).
+
+References
+----------
+.. [1] R. Jonker, A. Volgenant, "A shortest augmenting path algorithm for dense and
+   sparse linear assignment problems", *Computing* 38(4), 1987.
+.. [2] D. P. Bertsekas, D. A. Castanon, "A forward/reverse auction algorithm for
+   asymmetric assignment problems", *Computational Optimization and Applications*
+   1(3), 1992.
+.. [3] R. K. Ahuja, T. L. Magnanti, J. B. Orlin, *Network Flows*, Prentice Hall, 1993,
+   ch. 9 (successive shortest paths, reduced-cost optimality).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from matchmaker._duals import AssignmentDuals
+from matchmaker._flow import FlowSolution, solve_flow
+from matchmaker._validation import Candidates
+
+__all__ = ["solve_assignment", "solve_auction"]
+
+IntArray = npt.NDArray[np.int64]
+IntLike = int | np.int64  # kernels mix Python ints and int64 scalars read from arrays
+
+_INF = np.int64(2**62)
+# Weights (plus the participation offset) stay below this, so prices, distances and
+# their sums stay far from int64 overflow.
+_WEIGHT_LIMIT = 2**57
+# Auction phases: epsilon starts at range / 2**6 and ends at range / 2**9 (one step of
+# 8). Measured on the G5 candidate graph (100,000 x 25,000, 1.5M pairs): coarser leaves
+# more to the augmenting paths, finer turns into long price wars.
+_EPS_FIRST_SHIFT = 6
+_EPS_LAST_SHIFT = 9
+_EPS_FACTOR = 8
+
+
+def solve_assignment(sub: Candidates, residual: IntArray, objective: str) -> tuple[FlowSolution, str]:
+    """Optimal assignment of the candidate pairs, and the name of the solver that proved it.
+
+    The augmenting-path solver answers when its duals prove the optimum; otherwise the
+    OR-Tools flow solver does.
+    """
+    solved = solve_auction(sub, residual, objective)
+    if solved is not None:
+        return solved, "auction+ssp"
+    return solve_flow(sub, residual, objective), "ortools-mcf"  # pragma: no cover - a safety net
+
+
+def solve_auction(sub: Candidates, residual: IntArray, objective: str) -> FlowSolution | None:
+    """Optimal assignment of the candidate pairs, as :func:`matchmaker._flow.solve_flow`.
+
+    Returns ``None`` when the final duals do not prove the answer optimal (never seen;
+    the caller then falls back to the flow solver).
+    """
+    rows, cols = sub.rows, sub.cols
+    order = None if rows.shape[0] < 2 or np.all(rows[1:] >= rows[:-1]) else np.argsort(rows, kind="stable")
+    if order is not None:
+        rows, cols = rows[order], cols[order]
+    scores = sub.scores if order is None else sub.scores[order]
+    row_ids, row_idx = _compact(rows, sub.n_rows)
+    col_ids, col_idx = _compact(cols, sub.n_cols)
+    nr, nc = row_ids.shape[0], col_ids.shape[0]
+    degree = np.bincount(col_idx, minlength=nc)
+    cap = np.minimum(np.minimum(residual[col_ids], nr), degree).astype(np.int64)
+
+    max_abs = float(np.max(np.abs(scores))) if scores.shape[0] else 0.0
+    limit = min(2.0**53, _WEIGHT_LIMIT / (2 * nr + 3))
+    scale = 2.0 ** min(math.floor(math.log2(limit / max_abs)), 1000) if max_abs > 0 else 1.0
+    q = np.rint(scores * scale).astype(np.int64)
+    offset = 2 * nr * (int(np.max(np.abs(q))) + 1) + 1 if objective == "participation" else 0
+
+    indptr = np.zeros(nr + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_idx, minlength=nr), out=indptr[1:])
+    col_ptr = np.zeros(nc + 1, dtype=np.int64)
+    np.cumsum(degree, out=col_ptr[1:])
+    graph = (indptr, col_idx, col_ptr, *_by_column(row_idx, col_idx, col_ptr))
+
+    spread = int(q.max() - q.min()) if q.shape[0] else 0
+    # The auction sees plain weights; staying unmatched costs twice the spread under
+    # "participation" (a guess at prices only: the exact offset is enforced below).
+    guess_unmatched = int(q.min()) - 2 * spread - 1 if objective == "participation" else 0
+    eps_last = max(1, spread >> _EPS_LAST_SHIFT)
+    prices, guess = _auction_prices(
+        *graph, q, cap, guess_unmatched, max(eps_last, spread >> _EPS_FIRST_SHIFT), eps_last, _EPS_FACTOR
+    )
+    match = _augment(*graph, q + offset, cap, prices, guess)
+    if not _proves_optimal(indptr, col_idx, q + offset, cap, match, prices):
+        return None
+    chosen_local = match[row_idx] == col_idx
+    chosen = np.zeros(len(sub), dtype=bool)
+    if order is None:
+        chosen = chosen_local
+        weights = q
+    else:
+        chosen[order] = chosen_local
+        weights = np.empty_like(q)
+        weights[order] = q
+    # The duals in the caller's indices: u_i is the profit of mentee i (0 if unmatched).
+    col = np.zeros(sub.n_cols, dtype=np.int64)
+    col[col_ids] = prices
+    row = np.full(sub.n_rows, -offset, dtype=np.int64)
+    row[rows[chosen_local]] = q[chosen_local] - prices[col_idx[chosen_local]]
+    bound = (int(np.count_nonzero(chosen)) if objective == "participation" else nr) / scale
+    return FlowSolution(
+        chosen=chosen,
+        weights=weights,
+        scale=scale,
+        error_bound=bound,
+        duals=AssignmentDuals(row=row, col=col, offset=offset),
+    )
+
+
+def _compact(ids: IntArray, size: int) -> tuple[IntArray, IntArray]:
+    present = np.zeros(size, dtype=bool)
+    present[ids] = True
+    remap = np.cumsum(present, dtype=np.int64) - 1
+    return np.flatnonzero(present).astype(np.int64), remap[ids]
+
+
+# --------------------------------------------------------------------------- kernels
+# Graph arguments: ``indptr, indices`` (pairs by mentee, CSR), ``col_ptr, col_rows,
+# col_arc`` (the same pairs by mentor: mentee and position in the CSR arrays).
+
+
+@numba.njit(cache=True)
+def _by_column(rows: IntArray, cols: IntArray, col_ptr: IntArray) -> tuple[IntArray, IntArray]:
+    """The pairs grouped by mentor (a counting sort): their mentees and positions."""
+    fill = col_ptr[:-1].copy()
+    col_rows = np.empty(rows.shape[0], dtype=np.int64)
+    col_arc = np.empty(rows.shape[0], dtype=np.int64)
+    for a in range(rows.shape[0]):
+        at = fill[cols[a]]
+        col_rows[at], col_arc[at] = rows[a], a
+        fill[cols[a]] = at + 1
+    return col_rows, col_arc
+
+
+@numba.njit(cache=True)
+def _cheapest_places(place_price: IntArray, first: IntLike, end: IntLike) -> tuple[IntLike, IntLike, IntLike]:
+    """Lowest and second-lowest price among a mentor's places, and the cheapest place."""
+    low, second, at = _INF, _INF, first
+    for t in range(first, end):
+        p = place_price[t]
+        if p < low:
+            second, low, at = low, p, t
+        elif p < second:
+            second = p
+    return low, second, at
+
+
+@numba.njit(cache=True)
+def _auction_prices(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
+    indptr: IntArray,
+    indices: IntArray,
+    col_ptr: IntArray,
+    col_rows: IntArray,
+    col_arc: IntArray,
+    w: IntArray,
+    cap: IntArray,
+    unmatched_value: int,
+    eps_first: int,
+    eps_last: int,
+    factor: int,
+) -> tuple[IntArray, IntArray]:
+    """Mentor prices from an epsilon-scaling auction; each place of a mentor is an object.
+
+    Forward phases: a free mentee bids for the cheapest place of its best mentor, raising
+    that place's price by its margin over the second-best option plus epsilon. Between
+    phases only mentees no longer within epsilon of their best keep bidding. Then a
+    reverse pass: an empty place with a positive price lowers it to win the mentee who
+    values it most, or drops to zero. Returns each mentor's cheapest place price, and
+    each mentee's mentor in the auction (``-1``: none).
+    """
+    n, m = indptr.shape[0] - 1, cap.shape[0]
+    first_place = np.zeros(m + 1, dtype=np.int64)
+    for j in range(m):
+        first_place[j + 1] = first_place[j] + cap[j]
+    n_places = first_place[m]
+    owner = np.empty(n_places, dtype=np.int64)
+    for j in range(m):
+        owner[first_place[j] : first_place[j + 1]] = j
+    place_price = np.zeros(n_places, dtype=np.int64)
+    holder = np.full(n_places, -1, dtype=np.int64)
+    place_of = np.full(n, -1, dtype=np.int64)
+    weight_at = np.zeros(n, dtype=np.int64)
+    low = np.zeros(m, dtype=np.int64)
+    second = np.full(m, _INF, dtype=np.int64)
+    cheapest = first_place[:m].copy()
+    for j in range(m):
+        low[j], second[j], cheapest[j] = _cheapest_places(place_price, first_place[j], first_place[j + 1])
+    ring = np.empty(max(n, n_places) + 1, dtype=np.int64)
+    size = ring.shape[0]
+
+    eps = eps_first
+    first_phase = True
+    while True:
+        head = tail = count = 0
+        for i in range(n):
+            if indptr[i + 1] == indptr[i]:
+                continue
+            if not first_phase:
+                best = unmatched_value
+                for a in range(indptr[i], indptr[i + 1]):
+                    best = max(best, w[a] - low[indices[a]])
+                at = place_of[i]
+                current = unmatched_value if at < 0 else weight_at[i] - place_price[at]
+                if current >= best - eps:
+                    continue
+                if at >= 0:
+                    holder[at] = -1
+                    place_of[i] = -1
+            ring[tail] = i
+            tail, count = (tail + 1) % size, count + 1
+        first_phase = False
+        while count:
+            i = ring[head]
+            head, count = (head + 1) % size, count - 1
+            v1, v2, j1, w1 = unmatched_value, -_INF, -1, 0
+            for a in range(indptr[i], indptr[i + 1]):
+                v = w[a] - low[indices[a]]
+                if v > v1:
+                    v1, v2, j1, w1 = v, v1, indices[a], w[a]
+                elif v > v2:
+                    v2 = v
+            if j1 < 0:
+                continue  # staying unmatched is best
+            v2 = max(v2, w1 - second[j1], np.int64(unmatched_value))
+            t = cheapest[j1]
+            outbid = holder[t]
+            place_price[t] += v1 - v2 + eps
+            holder[t], place_of[i], weight_at[i] = i, t, w1
+            low[j1], second[j1], cheapest[j1] = _cheapest_places(
+                place_price, first_place[j1], first_place[j1 + 1]
+            )
+            if outbid >= 0:
+                place_of[outbid] = -1
+                ring[tail] = outbid
+                tail, count = (tail + 1) % size, count + 1
+        if eps <= eps_last:
+            break
+        eps = max(eps_last, eps // factor)
+
+    # Reverse pass: empty places must end at price zero or win a mentee.
+    head = tail = count = 0
+    for t in range(n_places):
+        if holder[t] < 0 and place_price[t] > 0:
+            ring[tail] = t
+            tail, count = (tail + 1) % size, count + 1
+    while count:
+        t = ring[head]
+        head, count = (head + 1) % size, count - 1
+        if holder[t] >= 0 or place_price[t] <= 0:
+            continue
+        j = owner[t]
+        b1, b2, i1, w1 = -_INF, -_INF, -1, 0
+        for q in range(col_ptr[j], col_ptr[j + 1]):
+            i = col_rows[q]
+            at = place_of[i]
+            if at >= 0 and owner[at] == j:
+                continue
+            profit = unmatched_value if at < 0 else weight_at[i] - place_price[at]
+            b = w[col_arc[q]] - profit
+            if b > b1:
+                b1, b2, i1, w1 = b, b1, i, w[col_arc[q]]
+            elif b > b2:
+                b2 = b
+        if b1 < 0:
+            place_price[t] = 0
+        else:
+            place_price[t] = min(place_price[t], max(0, b2 - eps))
+            left = place_of[i1]
+            holder[t], place_of[i1], weight_at[i1] = i1, t, w1
+            if left >= 0:
+                holder[left] = -1
+                if place_price[left] > 0:
+                    ring[tail] = left
+                    tail, count = (tail + 1) % size, count + 1
+                jl = owner[left]
+                low[jl], second[jl], cheapest[jl] = _cheapest_places(
+                    place_price, first_place[jl], first_place[jl + 1]
+                )
+        low[j], second[j], cheapest[j] = _cheapest_places(place_price, first_place[j], first_place[j + 1])
+    mentor_of = np.full(n, -1, dtype=np.int64)
+    for i in range(n):
+        if place_of[i] >= 0:
+            mentor_of[i] = owner[place_of[i]]
+    return low, mentor_of
+
+
+@numba.njit(cache=True)
+def _push(keys: IntArray, vals: IntArray, size: int, key: IntLike, val: IntLike) -> int:
+    i = size
+    keys[i], vals[i] = key, val
+    while i > 0:
+        parent = (i - 1) >> 1
+        if keys[parent] <= keys[i]:
+            break
+        keys[parent], keys[i] = keys[i], keys[parent]
+        vals[parent], vals[i] = vals[i], vals[parent]
+        i = parent
+    return size + 1
+
+
+@numba.njit(cache=True)
+def _pop(keys: IntArray, vals: IntArray, size: int) -> tuple[IntLike, int, int]:
+    key, val = keys[0], vals[0]
+    size -= 1
+    keys[0], vals[0] = keys[size], vals[size]
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        if child + 1 < size and keys[child + 1] < keys[child]:
+            child += 1
+        if keys[i] <= keys[child]:
+            break
+        keys[child], keys[i] = keys[i], keys[child]
+        vals[child], vals[i] = vals[i], vals[child]
+        i = child
+    return key, val, size
+
+
+@numba.njit(cache=True)
+def _seat(places: IntArray, first: IntLike, end: IntLike, old: IntLike, new: IntLike) -> None:
+    """Replace ``old`` by ``new`` in a mentor's places (``-1``: an empty place)."""
+    for t in range(first, end):
+        if places[t] == old:
+            places[t] = new
+            return
+
+
+@numba.njit(cache=True)
+def _augment(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
+    indptr: IntArray,
+    indices: IntArray,
+    col_ptr: IntArray,
+    col_rows: IntArray,
+    col_arc: IntArray,
+    w: IntArray,
+    cap: IntArray,
+    price: IntArray,
+    guess: IntArray,
+) -> IntArray:
+    """Optimal matching (mentor per mentee, ``-1``: unmatched) by shortest augmenting paths.
+
+    ``price`` (updated in place) holds the warm start and ends as the mentor duals.
+    Staying unmatched is worth 0, so a mentee's profit ``u_i`` is
+    ``w[i, match] - price[match]`` when matched and 0 otherwise. Mentees whose
+    ``guess`` is already a best mentor at these prices keep it; the others are added
+    one by one.
+    """
+    n, m = indptr.shape[0] - 1, cap.shape[0]
+    first_place = np.zeros(m + 1, dtype=np.int64)
+    for j in range(m):
+        first_place[j + 1] = first_place[j] + cap[j]
+    places = np.full(first_place[m], -1, dtype=np.int64)
+    load = np.zeros(m, dtype=np.int64)
+    match = np.full(n, -1, dtype=np.int64)
+    weight_at = np.zeros(n, dtype=np.int64)
+    # Node m is "unmatched" (forward search) or a terminal marker (reverse search).
+    dist = np.full(m + 1, _INF, dtype=np.int64)
+    via_row = np.full(m + 1, -1, dtype=np.int64)
+    via_weight = np.zeros(m + 1, dtype=np.int64)
+    via_col = np.full(m, -1, dtype=np.int64)
+    done = np.zeros(m + 1, dtype=np.bool_)
+    touched = np.empty(m + 1, dtype=np.int64)
+    heap_size = 2 * indices.shape[0] + 2 * n + 2 * m + 16
+    keys = np.empty(heap_size, dtype=np.int64)
+    vals = np.empty(heap_size, dtype=np.int64)
+
+    pending = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        j, own, profit = guess[i], -1, np.int64(0)
+        for a in range(indptr[i], indptr[i + 1]):
+            profit = max(profit, w[a] - price[indices[a]])
+            if indices[a] == j:
+                own = a
+        if own >= 0 and load[j] < cap[j] and w[own] - price[j] == profit:
+            _seat(places, first_place[j], first_place[j + 1], -1, i)
+            load[j] += 1
+            match[i], weight_at[i] = j, w[own]
+        else:
+            pending[i] = indptr[i + 1] > indptr[i]
+
+    for s in range(n):
+        if not pending[s]:
+            continue
+        profit = np.int64(0)
+        for a in range(indptr[s], indptr[s + 1]):
+            profit = max(profit, w[a] - price[indices[a]])
+        n_touched = size = 0
+        dist[m], via_row[m] = profit, s
+        touched[n_touched] = m
+        n_touched += 1
+        size = _push(keys, vals, size, profit, m)
+        for a in range(indptr[s], indptr[s + 1]):
+            j = indices[a]
+            d = profit - w[a] + price[j]
+            if d < dist[j]:
+                if dist[j] == _INF:
+                    touched[n_touched] = j
+                    n_touched += 1
+                dist[j], via_row[j], via_weight[j] = d, s, w[a]
+                size = _push(keys, vals, size, d, j)
+        end = m
+        length: IntLike = np.int64(0)
+        while size:
+            d, j, size = _pop(keys, vals, size)
+            if done[j] or d > dist[j]:
+                continue
+            done[j] = True
+            if j == m or load[j] < cap[j]:
+                end, length = j, d
+                break
+            for t in range(first_place[j], first_place[j + 1]):
+                k = places[t]
+                profit_k = weight_at[k] - price[j]
+                if d + profit_k < dist[m]:  # k could give up its place and stay unmatched
+                    dist[m], via_row[m] = d + profit_k, k
+                    size = _push(keys, vals, size, d + profit_k, m)
+                for a in range(indptr[k], indptr[k + 1]):
+                    nxt = indices[a]
+                    if done[nxt]:
+                        continue
+                    nd = d + profit_k - w[a] + price[nxt]
+                    if nd < dist[nxt]:
+                        if dist[nxt] == _INF:
+                            touched[n_touched] = nxt
+                            n_touched += 1
+                        dist[nxt], via_row[nxt], via_weight[nxt] = nd, k, w[a]
+                        size = _push(keys, vals, size, nd, nxt)
+        for q in range(n_touched):
+            j = touched[q]
+            if j != m and done[j] and dist[j] < length:
+                price[j] += length - dist[j]
+        j = end
+        if j == m:  # the path ends with a mentee leaving its place
+            k = int(via_row[m])
+            j = int(match[k]) if k != s else -1
+            if j >= 0:
+                _seat(places, first_place[j], first_place[j + 1], k, -1)
+                load[j] -= 1
+                match[k] = -1
+        while j >= 0:
+            k = via_row[j]
+            previous = int(match[k])
+            _seat(places, first_place[j], first_place[j + 1], -1, k)
+            load[j] += 1
+            match[k], weight_at[k] = j, via_weight[j]
+            if k == s:
+                break
+            _seat(places, first_place[previous], first_place[previous + 1], k, -1)
+            load[previous] -= 1
+            j = previous
+        for q in range(n_touched):
+            dist[touched[q]] = _INF
+            done[touched[q]] = False
+
+    # Repair: a mentor with room left must cost nothing. Its spare place moves along a
+    # reverse shortest path (mentees shifting into it) to where a price can drop to zero
+    # or an unmatched mentee can come in; prices on the way fall by the distances.
+    for j0 in range(m):
+        while load[j0] < cap[j0] and price[j0] > 0:
+            n_touched = size = 0
+            dist[j0] = 0
+            touched[n_touched] = j0
+            n_touched += 1
+            size = _push(keys, vals, size, 0, j0)
+            best, end, end_row, end_weight = _INF, -1, -1, np.int64(0)
+            length = np.int64(0)
+            while size:
+                d, x, size = _pop(keys, vals, size)
+                if x == m:  # the cheapest way out
+                    length = d
+                    break
+                if done[x] or d > dist[x]:
+                    continue
+                done[x] = True
+                if d + price[x] < best:  # end here: x's price drops to zero
+                    best, end, end_row = d + price[x], x, -1
+                    size = _push(keys, vals, size, best, m)
+                for q in range(col_ptr[x], col_ptr[x + 1]):
+                    k = col_rows[q]
+                    y = match[k]
+                    if y == x:
+                        continue
+                    wk = w[col_arc[q]]
+                    if y < 0:  # an unmatched mentee takes the place
+                        r = d + price[x] - wk
+                        if r < best:
+                            best, end, end_row, end_weight = r, x, k, wk
+                            size = _push(keys, vals, size, best, m)
+                        continue
+                    if done[y]:
+                        continue
+                    nd = d + weight_at[k] - price[y] + price[x] - wk
+                    if nd < dist[y]:
+                        if dist[y] == _INF:
+                            touched[n_touched] = y
+                            n_touched += 1
+                        dist[y], via_row[y], via_weight[y], via_col[y] = nd, k, wk, x
+                        size = _push(keys, vals, size, nd, y)
+            for q in range(n_touched):
+                x = touched[q]
+                if done[x] and dist[x] < length:
+                    price[x] -= length - dist[x]
+            x = end
+            while x != j0:
+                k, into = via_row[x], via_col[x]
+                _seat(places, first_place[x], first_place[x + 1], k, -1)
+                load[x] -= 1
+                _seat(places, first_place[into], first_place[into + 1], -1, k)
+                load[into] += 1
+                match[k], weight_at[k] = into, via_weight[x]
+                x = into
+            if end_row >= 0:
+                _seat(places, first_place[end], first_place[end + 1], -1, end_row)
+                load[end] += 1
+                match[end_row], weight_at[end_row] = end, end_weight
+            for q in range(n_touched):
+                dist[touched[q]] = _INF
+                done[touched[q]] = False
+    return match
+
+
+@numba.njit(cache=True)
+def _proves_optimal(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
+    indptr: IntArray, indices: IntArray, w: IntArray, cap: IntArray, match: IntArray, price: IntArray
+) -> bool:
+    """LP duality on every pair: prices and profits feasible, tight on the matching, zero
+    for mentors with room and for unmatched mentees; capacities kept."""
+    n, m = indptr.shape[0] - 1, cap.shape[0]
+    load = np.zeros(m, dtype=np.int64)
+    for i in range(n):
+        if match[i] >= 0:
+            load[match[i]] += 1
+    for j in range(m):
+        if price[j] < 0 or load[j] > cap[j] or (load[j] < cap[j] and price[j] != 0):
+            return False
+    for i in range(n):
+        profit = np.int64(0)
+        found = match[i] < 0
+        for a in range(indptr[i], indptr[i + 1]):
+            if indices[a] == match[i] and not found:
+                profit = w[a] - price[match[i]]
+                found = True
+        if not found or profit < 0:
+            return False
+        for a in range(indptr[i], indptr[i + 1]):
+            if w[a] - price[indices[a]] > profit:
+                return False
+    return True
