@@ -83,7 +83,10 @@ def solve_auction(sub: Candidates, residual: IntArray, objective: str) -> FlowSo
     col_ids, col_idx = _compact(cols, sub.n_cols)
     nr, nc = row_ids.shape[0], col_ids.shape[0]
     degree = np.bincount(col_idx, minlength=nc)
-    cap = np.minimum(np.minimum(residual[col_ids], nr), degree).astype(np.int64)
+    cap = residual[col_ids].astype(np.int64)
+    # Places kept per mentor: never more than the mentees who could take them. The
+    # capacity itself still decides whether a mentor has room (and so must cost nothing).
+    n_places = np.minimum(cap, degree).astype(np.int64)
 
     max_abs = float(np.max(np.abs(scores))) if scores.shape[0] else 0.0
     limit = min(2.0**53, _WEIGHT_LIMIT / (2 * nr + 3))
@@ -103,9 +106,9 @@ def solve_auction(sub: Candidates, residual: IntArray, objective: str) -> FlowSo
     guess_unmatched = int(q.min()) - 2 * spread - 1 if objective == "participation" else 0
     eps_last = max(1, spread >> _EPS_LAST_SHIFT)
     prices, guess = _auction_prices(
-        *graph, q, cap, guess_unmatched, max(eps_last, spread >> _EPS_FIRST_SHIFT), eps_last, _EPS_FACTOR
+        *graph, q, n_places, guess_unmatched, max(eps_last, spread >> _EPS_FIRST_SHIFT), eps_last, _EPS_FACTOR
     )
-    match = _augment(*graph, q + offset, cap, prices, guess)
+    match = _augment(*graph, q + offset, cap, n_places, prices, guess)
     if not _proves_optimal(indptr, col_idx, q + offset, cap, match, prices):
         return None
     chosen_local = match[row_idx] == col_idx
@@ -178,7 +181,7 @@ def _auction_prices(  # noqa: PLR0917 - a numba kernel takes its arrays position
     col_rows: IntArray,
     col_arc: IntArray,
     w: IntArray,
-    cap: IntArray,
+    n_places: IntArray,
     unmatched_value: int,
     eps_first: int,
     eps_last: int,
@@ -193,16 +196,16 @@ def _auction_prices(  # noqa: PLR0917 - a numba kernel takes its arrays position
     values it most, or drops to zero. Returns each mentor's cheapest place price, and
     each mentee's mentor in the auction (``-1``: none).
     """
-    n, m = indptr.shape[0] - 1, cap.shape[0]
+    n, m = indptr.shape[0] - 1, n_places.shape[0]
     first_place = np.zeros(m + 1, dtype=np.int64)
     for j in range(m):
-        first_place[j + 1] = first_place[j] + cap[j]
-    n_places = first_place[m]
-    owner = np.empty(n_places, dtype=np.int64)
+        first_place[j + 1] = first_place[j] + n_places[j]
+    total = first_place[m]
+    owner = np.empty(total, dtype=np.int64)
     for j in range(m):
         owner[first_place[j] : first_place[j + 1]] = j
-    place_price = np.zeros(n_places, dtype=np.int64)
-    holder = np.full(n_places, -1, dtype=np.int64)
+    place_price = np.zeros(total, dtype=np.int64)
+    holder = np.full(total, -1, dtype=np.int64)
     place_of = np.full(n, -1, dtype=np.int64)
     weight_at = np.zeros(n, dtype=np.int64)
     low = np.zeros(m, dtype=np.int64)
@@ -210,7 +213,7 @@ def _auction_prices(  # noqa: PLR0917 - a numba kernel takes its arrays position
     cheapest = first_place[:m].copy()
     for j in range(m):
         low[j], second[j], cheapest[j] = _cheapest_places(place_price, first_place[j], first_place[j + 1])
-    ring = np.empty(max(n, n_places) + 1, dtype=np.int64)
+    ring = np.empty(max(n, total) + 1, dtype=np.int64)
     size = ring.shape[0]
 
     eps = eps_first
@@ -264,7 +267,7 @@ def _auction_prices(  # noqa: PLR0917 - a numba kernel takes its arrays position
 
     # Reverse pass: empty places must end at price zero or win a mentee.
     head = tail = count = 0
-    for t in range(n_places):
+    for t in range(total):
         if holder[t] < 0 and place_price[t] > 0:
             ring[tail] = t
             tail, count = (tail + 1) % size, count + 1
@@ -361,6 +364,7 @@ def _augment(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
     col_arc: IntArray,
     w: IntArray,
     cap: IntArray,
+    n_places: IntArray,
     price: IntArray,
     guess: IntArray,
 ) -> IntArray:
@@ -375,7 +379,7 @@ def _augment(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
     n, m = indptr.shape[0] - 1, cap.shape[0]
     first_place = np.zeros(m + 1, dtype=np.int64)
     for j in range(m):
-        first_place[j + 1] = first_place[j] + cap[j]
+        first_place[j + 1] = first_place[j] + n_places[j]
     places = np.full(first_place[m], -1, dtype=np.int64)
     load = np.zeros(m, dtype=np.int64)
     match = np.full(n, -1, dtype=np.int64)
@@ -398,7 +402,7 @@ def _augment(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
             profit = max(profit, w[a] - price[indices[a]])
             if indices[a] == j:
                 own = a
-        if own >= 0 and load[j] < cap[j] and w[own] - price[j] == profit:
+        if own >= 0 and load[j] < n_places[j] and w[own] - price[j] == profit:
             _seat(places, first_place[j], first_place[j + 1], -1, i)
             load[j] += 1
             match[i], weight_at[i] = j, w[own]

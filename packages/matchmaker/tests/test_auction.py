@@ -1,0 +1,203 @@
+"""Tests for the augmenting-path solver behind assign on candidate graphs (_auction.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matchmaker import _auction, assign
+from matchmaker._auction import solve_assignment, solve_auction
+from matchmaker._flow import FlowSolution, solve_flow
+from matchmaker._validation import Candidates, as_candidates
+from scipy import sparse as sp
+from test_assign import assert_brute_force_optimal, assert_lp_optimal, instances
+
+
+def random_graph(seed: int, n: int, m: int, degree: int, *, decimals: int | None = None) -> Candidates:
+    """Each mentee gets ``degree`` random mentors with uniform scores (rounded for ties)."""
+    rng = np.random.default_rng(seed)
+    cols = np.concatenate([rng.choice(m, size=min(degree, m), replace=False) for _ in range(n)])
+    rows = np.repeat(np.arange(n), min(degree, m))
+    scores = rng.random(rows.shape[0])
+    if decimals is not None:
+        scores = np.round(scores, decimals)
+    return as_candidates(sp.csr_array((scores, (rows, cols)), shape=(n, m)))
+
+
+def allowed_pairs(scores: np.ndarray) -> sp.csr_array:
+    """The finite entries of a dense matrix as a sparse one (stored zeros stay allowed)."""
+    rr, cc = np.nonzero(np.isfinite(scores))
+    return sp.csr_array((scores[rr, cc], (rr, cc)), shape=scores.shape)
+
+
+def assert_same_optimum(sub: Candidates, ours: FlowSolution | None, flow: FlowSolution) -> None:
+    """Same number matched and the same total score, up to both solvers' rounding bounds."""
+    assert ours is not None
+    assert np.count_nonzero(ours.chosen) == np.count_nonzero(flow.chosen)
+    tolerance = ours.error_bound + flow.error_bound + 1e-9
+    expected = float(sub.scores[flow.chosen].sum())
+    assert float(sub.scores[ours.chosen].sum()) == pytest.approx(expected, abs=tolerance)
+
+
+def assert_duals_prove(sub: Candidates, sol: FlowSolution, capacity: np.ndarray) -> None:
+    """The duals the solver returns certify its matching, in exact integers."""
+    assert sol.duals is not None
+    row, col = sol.duals.row, sol.duals.col
+    slack = row[sub.rows] + col[sub.cols] - sol.weights
+    assert np.all(slack >= 0), "dual feasible on every pair"
+    assert np.all(slack[sol.chosen] == 0), "tight on the matching"
+    load = np.bincount(sub.cols[sol.chosen], minlength=sub.n_cols)
+    assert np.all(load <= capacity)
+    assert np.all(col[load < capacity] == 0), "a mentor with room left costs nothing"
+    assert np.all(col >= 0)
+
+
+# ----------------------------------------------------------------------------- against OR-Tools
+
+
+@st.composite
+def graphs(draw):  # type: ignore[no-untyped-def]
+    """A random candidate graph: up to 120 mentees, 40 mentors, 6 pairs each, ties or not."""
+    seed = draw(st.integers(0, 2**32 - 1))
+    shape = (draw(st.integers(1, 120)), draw(st.integers(1, 40)), draw(st.integers(1, 6)))
+    return seed, random_graph(seed, *shape, decimals=draw(st.sampled_from([None, 1, 2])))
+
+
+@settings(max_examples=60, deadline=None)
+@given(graphs(), st.sampled_from(["participation", "score"]))
+def test_auction_solver_reaches_the_flow_optimum(graph, objective) -> None:
+    # given: a random candidate graph; capacity from none to plenty (tight, short and slack)
+    seed, sub = graph
+    m = sub.n_cols
+    capacity = np.random.default_rng(seed + 1).integers(0, 5, size=m)
+    keep = capacity[sub.cols] > 0
+    sub = Candidates(sub.rows[keep], sub.cols[keep], sub.scores[keep], sub.shape)
+    if len(sub) == 0:
+        return
+    # when
+    ours = solve_auction(sub, capacity, objective)
+    flow = solve_flow(sub, capacity, objective)
+    # then: the same optimum (up to each solver's rounding bound); the duals prove ours
+    assert ours is not None
+    if objective == "participation":
+        assert np.count_nonzero(ours.chosen) == np.count_nonzero(flow.chosen)
+    ours_total = float(sub.scores[ours.chosen].sum())
+    flow_total = float(sub.scores[flow.chosen].sum())
+    assert ours_total == pytest.approx(flow_total, abs=ours.error_bound + flow.error_bound + 1e-9)
+    assert_duals_prove(sub, ours, capacity)
+
+
+@settings(max_examples=80, deadline=None)
+@given(instances(max_n=7, max_m=4, forbid=0.4), st.sampled_from(["participation", "score"]))
+def test_sparse_assign_equals_brute_force(inst, objective) -> None:
+    scores, cap = inst
+    res = assign(allowed_pairs(scores), cap, objective=objective)
+    assert_brute_force_optimal(res, scores, cap, objective)
+    assert res.solver in {"auction+ssp", "none"}
+
+
+@settings(max_examples=30, deadline=None)
+@given(instances(max_n=40, max_m=12, forbid=0.5), st.sampled_from(["participation", "score"]))
+def test_sparse_assign_equals_lp(inst, objective) -> None:
+    scores, cap = inst
+    res = assign(allowed_pairs(scores), cap, objective=objective)
+    assert_lp_optimal(res, scores, cap, objective)
+
+
+# ----------------------------------------------------------------------------- the repair
+
+
+@pytest.mark.parametrize("objective", ["participation", "score"])
+def test_overpriced_warm_start_is_repaired_to_the_optimum(objective: str) -> None:
+    # given: every mentor starts far too expensive, so mentors end with room left and a
+    # positive price, which the reverse paths must repair (some mentees stay unmatched)
+    sub = random_graph(5, 200, 60, 3)
+    capacity = np.random.default_rng(6).integers(1, 4, size=60)
+    real = _auction._auction_prices
+
+    def overpriced(*args):  # type: ignore[no-untyped-def]
+        prices, guess = real(*args)
+        return prices + 2**55, np.full_like(guess, -1)
+
+    # when
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_auction, "_auction_prices", overpriced)
+        ours = solve_auction(sub, capacity, objective)
+    flow = solve_flow(sub, capacity, objective)
+    # then
+    assert_same_optimum(sub, ours, flow)
+    assert ours is not None
+    assert_duals_prove(sub, ours, capacity)
+
+
+def test_repair_can_pull_an_unmatched_mentee_in() -> None:
+    # given: mentee 1 can only use mentor 0; a warm price keeps it out until the repair
+    sub = as_candidates(sp.csr_array(np.array([[0.9, 0.5], [0.4, 0.0]])))
+    sub = Candidates(sub.rows[:3], sub.cols[:3], sub.scores[:3], sub.shape)  # drop (1, 1)
+    capacity = np.array([1, 1])
+    real = _auction._auction_prices
+
+    def overpriced(*args):  # type: ignore[no-untyped-def]
+        prices, guess = real(*args)
+        return prices + np.array([2**55, 0]), np.full_like(guess, -1)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_auction, "_auction_prices", overpriced)
+        ours = solve_auction(sub, capacity, "participation")
+    # then: both matched (0 -> 1, 1 -> 0), as participation demands
+    assert ours is not None
+    assert sorted(zip(sub.rows[ours.chosen].tolist(), sub.cols[ours.chosen].tolist(), strict=True)) == [
+        (0, 1),
+        (1, 0),
+    ]
+    assert_duals_prove(sub, ours, capacity)
+
+
+# ----------------------------------------------------------------------------- edges and safety
+
+
+def test_tied_scores_and_duplicate_tastes_still_certify() -> None:
+    # given: 300 mentees with identical scores everywhere (every matching is optimal)
+    sub = as_candidates(sp.csr_array(np.full((300, 30), 0.5)))
+    capacity = np.full(30, 7)
+    # when
+    ours = solve_auction(sub, capacity, "participation")
+    # then: capacity decides the count (210)
+    assert ours is not None
+    assert np.count_nonzero(ours.chosen) == 210
+    assert_duals_prove(sub, ours, capacity)
+
+
+def test_unsorted_candidates_are_handled() -> None:
+    sub = random_graph(9, 50, 20, 4)
+    perm = np.random.default_rng(0).permutation(len(sub))
+    shuffled = Candidates(sub.rows[perm], sub.cols[perm], sub.scores[perm], sub.shape)
+    capacity = np.full(20, 2)
+    ours = solve_auction(shuffled, capacity, "participation")
+    flow = solve_flow(shuffled, capacity, "participation")
+    assert_same_optimum(shuffled, ours, flow)
+    assert ours is not None
+    assert_duals_prove(shuffled, ours, capacity)
+
+
+def test_unproven_answer_falls_back_to_the_flow_solver(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given: the final check refuses (as it would if the solver had a bug)
+    monkeypatch.setattr(_auction, "_proves_optimal", lambda *_: False)
+    sub = random_graph(3, 80, 20, 4)
+    capacity = np.full(20, 3)
+    # when
+    sol, solver = solve_assignment(sub, capacity, "participation")
+    # then: OR-Tools answered, with the same optimum
+    assert solver == "ortools-mcf"
+    assert_same_optimum(sub, sol, solve_flow(sub, capacity, "participation"))
+
+
+def test_huge_score_range_keeps_weights_in_range() -> None:
+    # given: scores spanning 1e-6 .. 1e12, where the offset must still fit in int64
+    rng = np.random.default_rng(2)
+    dense = 10.0 ** rng.uniform(-6, 12, size=(60, 15))
+    res = assign(sp.csr_array(dense), 4)
+    assert res.solver == "auction+ssp"
+    assert len(res) == 60
+    assert_lp_optimal(res, dense, np.full(15, 4), "participation")
