@@ -57,7 +57,7 @@ def assert_duals_prove(sub: Candidates, sol: FlowSolution, capacity: np.ndarray)
 
 
 @st.composite
-def graphs(draw):  # type: ignore[no-untyped-def]
+def graphs(draw):
     """A random candidate graph: up to 120 mentees, 40 mentors, 6 pairs each, ties or not."""
     seed = draw(st.integers(0, 2**32 - 1))
     shape = (draw(st.integers(1, 120)), draw(st.integers(1, 40)), draw(st.integers(1, 6)))
@@ -116,7 +116,7 @@ def test_overpriced_warm_start_is_repaired_to_the_optimum(objective: str) -> Non
     capacity = np.random.default_rng(6).integers(1, 4, size=60)
     real = _auction._auction_prices
 
-    def overpriced(*args):  # type: ignore[no-untyped-def]
+    def overpriced(*args):
         prices, guess = real(*args)
         return prices + 2**55, np.full_like(guess, -1)
 
@@ -138,7 +138,7 @@ def test_repair_can_pull_an_unmatched_mentee_in() -> None:
     capacity = np.array([1, 1])
     real = _auction._auction_prices
 
-    def overpriced(*args):  # type: ignore[no-untyped-def]
+    def overpriced(*args):
         prices, guess = real(*args)
         return prices + np.array([2**55, 0]), np.full_like(guess, -1)
 
