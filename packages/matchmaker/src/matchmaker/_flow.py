@@ -17,7 +17,7 @@ from ortools.graph.python import min_cost_flow
 from matchmaker._duals import AssignmentDuals
 from matchmaker._validation import Candidates
 
-__all__ = ["FlowSolution", "solve_flow"]
+__all__ = ["FlowSolution", "compact_ids", "solve_flow"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -40,8 +40,8 @@ class FlowSolution:
 def solve_flow(sub: Candidates, residual: IntArray, objective: str) -> FlowSolution:
     """Min-cost flow on the candidate pairs (OR-Tools); see :func:`assign` for the model."""
     # Compact node numbering: only mentees/mentors that appear in some candidate pair.
-    row_ids, row_idx = _compact(sub.rows, sub.n_rows)
-    col_ids, col_idx = _compact(sub.cols, sub.n_cols)
+    row_ids, row_idx = compact_ids(sub.rows, sub.n_rows)
+    col_ids, col_idx = compact_ids(sub.cols, sub.n_cols)
     nr, nc, ne = row_ids.shape[0], col_ids.shape[0], len(sub)
     source, sink = nr + nc, nr + nc + 1
     n_nodes = nr + nc + 2
@@ -86,7 +86,7 @@ def solve_flow(sub: Candidates, residual: IntArray, objective: str) -> FlowSolut
     return FlowSolution(chosen=chosen, weights=q, scale=scale, error_bound=bound)
 
 
-def _compact(ids: IntArray, size: int) -> tuple[IntArray, IntArray]:
+def compact_ids(ids: IntArray, size: int) -> tuple[IntArray, IntArray]:
     """``np.unique(ids, return_inverse=True)`` for indices below ``size``, in linear time."""
     present = np.zeros(size, dtype=bool)
     present[ids] = True

@@ -1,16 +1,17 @@
 """Exact assignment on a dense score matrix by candidate pruning and pricing.
 
 A dense ``n x m`` matrix has ``n * m`` allowed pairs, but an optimal assignment uses
-only pairs near the top of each mentee's row. So the flow solver is given each mentee's
-best few mentors; its optimum comes with LP duals (``matchmaker._duals``), and every
+only pairs near the top of each mentee's row. So the solver is given each mentee's
+best few mentors; its optimum comes with LP duals (the solver's prices, or
+``matchmaker._duals`` when a mentee stays unmatched), and every
 pair left out is priced against them: a pair can only improve the matching if its
 weight exceeds ``u_i + v_j``. Such pairs join the candidates and the solve repeats.
 When no pair prices out, the duals prove the matching optimal on the whole matrix, so
 pruning loses nothing. One or two rounds are typical.
 
-Pricing is cheap because most rows never need looking at: every pair left out of row
-``i`` scores at most the row's smallest kept score, so rows whose ``u_i`` already
-exceeds that bound plus the smallest mentor price are skipped.
+Pricing is cheap because most rows never need looking at: the top-k remembers each
+row's largest entry left out, and a row whose ``u_i`` plus the smallest mentor price
+already reaches it cannot gain, so it is skipped.
 
 References
 ----------
