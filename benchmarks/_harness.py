@@ -2,7 +2,8 @@
 
 Every benchmark runs Tandem and its anchor on the same seeded instance in the same
 process run, checks the answers agree, and reports the ratio. Peak memory is measured
-in a fresh child process (``ru_maxrss``) so one measurement cannot inflate another.
+in a fresh child process (its own high-water mark) so one measurement cannot inflate
+another.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -46,14 +48,29 @@ def timed(fn: Callable[..., Any], *args: Any, repeat: int = 1, **kwargs: Any) ->
     return result, best
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident memory since it started its program, in MiB.
+
+    Linux's ``VmHWM``: ``ru_maxrss`` would also carry the parent's resident size from
+    the fork that preceded the child's exec, which made a big parent inflate a small
+    child's peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def _child(fn: Callable[..., Any], args: tuple[Any, ...], queue: Any) -> None:
     start = time.perf_counter()
     cpu = time.process_time()
     value = fn(*args)
     elapsed = time.perf_counter() - start
     cpu_s = time.process_time() - cpu
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    queue.put((elapsed, peak_kib / 1024.0, cpu_s, value))
+    queue.put((elapsed, peak_rss_mib(), cpu_s, value))
 
 
 class ChildFailed(RuntimeError):
