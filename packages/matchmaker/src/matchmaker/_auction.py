@@ -95,7 +95,10 @@ def solve_auction(sub: Candidates, residual: IntArray, objective: str) -> FlowSo
     cap = residual[col_ids].astype(np.int64)
     # Places kept per mentor: never more than the mentees who could take them. The
     # capacity itself still decides whether a mentor has room (and so must cost nothing).
-    n_places = np.minimum(cap, degree).astype(np.int64)
+    n_places = np.minimum(cap, degree)
+    # Mentor j's places are first_place[j]:first_place[j + 1] in both kernels.
+    first_place = np.zeros(nc + 1, dtype=np.int64)
+    np.cumsum(n_places, out=first_place[1:])
 
     max_abs = float(np.max(np.abs(scores))) if scores.shape[0] else 0.0
     limit = min(2.0**53, _WEIGHT_LIMIT / (2 * nr + 3))
@@ -117,12 +120,12 @@ def solve_auction(sub: Candidates, residual: IntArray, objective: str) -> FlowSo
     eps_first = max(eps_last, spread >> _EPS_FIRST_SHIFT)
     budget = (max(_MIN_BUDGET, _BIDS_PER_ROW * nr), max(_MIN_BUDGET, _REVERSE_SCANS_PER_PAIR * q.shape[0]))
     prices, guess, priced = _auction_prices(
-        *graph, q, n_places, guess_unmatched, eps_first, eps_last, _EPS_FACTOR, *budget
+        *graph, q, first_place, guess_unmatched, eps_first, eps_last, _EPS_FACTOR, *budget
     )
     if not priced:
         return None
     scan_budget = max(_MIN_BUDGET, _AUGMENT_SCANS_PER_PAIR * q.shape[0])
-    match, augmented = _augment(*graph, q + offset, cap, n_places, prices, guess, scan_budget)
+    match, augmented = _augment(*graph, q + offset, cap, first_place, prices, guess, scan_budget)
     if not augmented or not _proves_optimal(indptr, col_idx, q + offset, cap, match, prices):
         return None
     chosen_local = match[row_idx] == col_idx
@@ -188,7 +191,7 @@ def _auction_prices(  # noqa: PLR0917 - a numba kernel takes its arrays position
     col_rows: IntArray,
     col_arc: IntArray,
     w: IntArray,
-    n_places: IntArray,
+    first_place: IntArray,
     unmatched_value: int,
     eps_first: int,
     eps_last: int,
@@ -206,10 +209,7 @@ def _auction_prices(  # noqa: PLR0917 - a numba kernel takes its arrays position
     mentee's mentor in the auction (``-1``: none), and ``False`` if the work budget ran
     out first.
     """
-    n, m = indptr.shape[0] - 1, n_places.shape[0]
-    first_place = np.zeros(m + 1, dtype=np.int64)
-    for j in range(m):
-        first_place[j + 1] = first_place[j] + n_places[j]
+    n, m = indptr.shape[0] - 1, first_place.shape[0] - 1
     total = first_place[m]
     owner = np.empty(total, dtype=np.int64)
     for j in range(m):
@@ -381,7 +381,7 @@ def _augment(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
     col_arc: IntArray,
     w: IntArray,
     cap: IntArray,
-    n_places: IntArray,
+    first_place: IntArray,
     price: IntArray,
     guess: IntArray,
     max_scans: int,
@@ -396,9 +396,6 @@ def _augment(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
     is then unfinished).
     """
     n, m = indptr.shape[0] - 1, cap.shape[0]
-    first_place = np.zeros(m + 1, dtype=np.int64)
-    for j in range(m):
-        first_place[j + 1] = first_place[j] + n_places[j]
     places = np.full(first_place[m], -1, dtype=np.int64)
     load = np.zeros(m, dtype=np.int64)
     match = np.full(n, -1, dtype=np.int64)
@@ -421,7 +418,7 @@ def _augment(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
             profit = max(profit, w[a] - price[indices[a]])
             if indices[a] == j:
                 own = a
-        if own >= 0 and load[j] < n_places[j] and w[own] - price[j] == profit:
+        if own >= 0 and load[j] < first_place[j + 1] - first_place[j] and w[own] - price[j] == profit:
             _seat(places, first_place[j], first_place[j + 1], -1, i)
             load[j] += 1
             match[i], weight_at[i] = j, w[own]
