@@ -35,6 +35,7 @@ from matchmaker._validation import (
     dense_candidates,
     empty_ints,
     is_sparse,
+    unique_ints,
 )
 
 __all__ = ["assign", "top_k_candidates"]
@@ -262,7 +263,7 @@ def top_k_candidates(scores: Any, k: int, *, per_mentor: int = 0) -> sp.csr_arra
             c2, r2, _ = dense_top_k(np.ascontiguousarray(dense.T), int(per_mentor))
             rows, cols = np.concatenate([rows, r2]), np.concatenate([cols, c2])
         shape = (int(dense.shape[0]), int(dense.shape[1]))
-        key = np.unique(rows * np.int64(shape[1]) + cols)
+        key = unique_ints(rows * np.int64(shape[1]) + cols)
         rows, cols = key // shape[1], key % shape[1]
         vals = dense[rows, cols]
     else:

@@ -171,16 +171,22 @@ def _by_column(rows: IntArray, cols: IntArray, col_ptr: IntArray) -> tuple[IntAr
 
 
 @numba.njit(cache=True)
-def _cheapest_places(place_price: IntArray, first: IntLike, end: IntLike) -> tuple[IntLike, IntLike, IntLike]:
+def _cheapest_places(place: IntArray, first: IntLike, end: IntLike) -> tuple[IntLike, IntLike, IntLike]:
     """Lowest and second-lowest price among a mentor's places, and the cheapest place."""
     low, second, at = _INF, _INF, first
     for t in range(first, end):
-        p = place_price[t]
+        p = place[t, 0]
         if p < low:
             second, low, at = low, p, t
         elif p < second:
             second = p
     return low, second, at
+
+
+@numba.njit(cache=True)
+def _next(at: int, size: int) -> int:
+    """The next position of a ring buffer (no division: this runs once per bid)."""
+    return at + 1 if at + 1 < size else 0
 
 
 @numba.njit(cache=True)
@@ -214,17 +220,25 @@ def _auction_prices(  # noqa: PLR0917 - a numba kernel takes its arrays position
     owner = np.empty(total, dtype=np.int64)
     for j in range(m):
         owner[first_place[j] : first_place[j + 1]] = j
-    place_price = np.zeros(total, dtype=np.int64)
-    holder = np.full(total, -1, dtype=np.int64)
-    place_of = np.full(n, -1, dtype=np.int64)
-    weight_at = np.zeros(n, dtype=np.int64)
+    # Memory layout for the scans, which are bound by cache misses: each place's
+    # (price, holder) in one row; each mentee's (mentor, profit, place) in one row;
+    # each mentee's arcs as (mentor, weight) rows; each mentor's arcs with their weights.
+    place = np.zeros((total, 2), dtype=np.int64)
+    place[:, 1] = -1
+    held = np.empty((n, 3), dtype=np.int64)
+    held[:, 0], held[:, 1], held[:, 2] = -1, unmatched_value, -1
     low = np.zeros(m, dtype=np.int64)
     second = np.full(m, _INF, dtype=np.int64)
     cheapest = first_place[:m].copy()
     for j in range(m):
-        low[j], second[j], cheapest[j] = _cheapest_places(place_price, first_place[j], first_place[j + 1])
+        low[j], second[j], cheapest[j] = _cheapest_places(place, first_place[j], first_place[j + 1])
     ring = np.empty(max(n, total) + 1, dtype=np.int64)
     size = ring.shape[0]
+    arcs = np.empty((indices.shape[0], 2), dtype=np.int64)
+    arcs[:, 0], arcs[:, 1] = indices, w
+    col_w = np.empty(col_arc.shape[0], dtype=np.int64)
+    for q in range(col_arc.shape[0]):
+        col_w[q] = w[col_arc[q]]
 
     eps = eps_first
     first_phase = True
@@ -237,44 +251,44 @@ def _auction_prices(  # noqa: PLR0917 - a numba kernel takes its arrays position
             if not first_phase:
                 best = unmatched_value
                 for a in range(indptr[i], indptr[i + 1]):
-                    best = max(best, w[a] - low[indices[a]])
-                at = place_of[i]
-                current = unmatched_value if at < 0 else weight_at[i] - place_price[at]
-                if current >= best - eps:
+                    best = max(best, arcs[a, 1] - low[arcs[a, 0]])
+                if held[i, 1] >= best - eps:
                     continue
+                at = held[i, 2]
                 if at >= 0:
-                    holder[at] = -1
-                    place_of[i] = -1
+                    place[at, 1] = -1
+                    held[i, 2] = -1
+                    held[i, 0], held[i, 1] = -1, unmatched_value
             ring[tail] = i
-            tail, count = (tail + 1) % size, count + 1
+            tail, count = _next(tail, size), count + 1
         first_phase = False
         while count:
             i = ring[head]
-            head, count = (head + 1) % size, count - 1
+            head, count = _next(head, size), count - 1
             v1, v2, j1, w1 = unmatched_value, -_INF, -1, 0
             for a in range(indptr[i], indptr[i + 1]):
-                v = w[a] - low[indices[a]]
+                v = arcs[a, 1] - low[arcs[a, 0]]
                 if v > v1:
-                    v1, v2, j1, w1 = v, v1, indices[a], w[a]
+                    v1, v2, j1, w1 = v, v1, arcs[a, 0], arcs[a, 1]
                 elif v > v2:
                     v2 = v
             if j1 < 0:
                 continue  # staying unmatched is best
             bids += 1
             if bids > max_bids:
-                return low, place_of, False
+                return low, held[:, 0], False
             v2 = max(v2, w1 - second[j1], np.int64(unmatched_value))
             t = cheapest[j1]
-            outbid = holder[t]
-            place_price[t] += v1 - v2 + eps
-            holder[t], place_of[i], weight_at[i] = i, t, w1
-            low[j1], second[j1], cheapest[j1] = _cheapest_places(
-                place_price, first_place[j1], first_place[j1 + 1]
-            )
+            outbid = place[t, 1]
+            place[t, 0] += v1 - v2 + eps
+            place[t, 1], held[i, 2] = i, t
+            held[i, 0], held[i, 1] = j1, w1 - place[t, 0]
+            low[j1], second[j1], cheapest[j1] = _cheapest_places(place, first_place[j1], first_place[j1 + 1])
             if outbid >= 0:
-                place_of[outbid] = -1
+                held[outbid, 2] = -1
+                held[outbid, 0], held[outbid, 1] = -1, unmatched_value
                 ring[tail] = outbid
-                tail, count = (tail + 1) % size, count + 1
+                tail, count = _next(tail, size), count + 1
         if eps <= eps_last:
             break
         eps = max(eps_last, eps // factor)
@@ -282,50 +296,49 @@ def _auction_prices(  # noqa: PLR0917 - a numba kernel takes its arrays position
     # Reverse pass: empty places must end at price zero or win a mentee.
     head = tail = count = 0
     for t in range(total):
-        if holder[t] < 0 and place_price[t] > 0:
+        if place[t, 1] < 0 and place[t, 0] > 0:
             ring[tail] = t
-            tail, count = (tail + 1) % size, count + 1
+            tail, count = _next(tail, size), count + 1
     while count:
         t = ring[head]
-        head, count = (head + 1) % size, count - 1
-        if holder[t] >= 0 or place_price[t] <= 0:
+        head, count = _next(head, size), count - 1
+        if place[t, 1] >= 0 or place[t, 0] <= 0:
             continue
         j = owner[t]
         reverse_scans += col_ptr[j + 1] - col_ptr[j]
         if reverse_scans > max_reverse_scans:
-            return low, place_of, False
+            return low, held[:, 0], False
         b1, b2, i1, w1 = -_INF, -_INF, -1, 0
         for q in range(col_ptr[j], col_ptr[j + 1]):
             i = col_rows[q]
-            at = place_of[i]
-            if at >= 0 and owner[at] == j:
+            if held[i, 0] == j:
                 continue
-            profit = unmatched_value if at < 0 else weight_at[i] - place_price[at]
-            b = w[col_arc[q]] - profit
+            b = col_w[q] - held[i, 1]
             if b > b1:
-                b1, b2, i1, w1 = b, b1, i, w[col_arc[q]]
+                b1, b2, i1, w1 = b, b1, i, col_w[q]
             elif b > b2:
                 b2 = b
         if b1 < 0:
-            place_price[t] = 0
+            place[t, 0] = 0
         else:
-            place_price[t] = min(place_price[t], max(0, b2 - eps))
-            left = place_of[i1]
-            holder[t], place_of[i1], weight_at[i1] = i1, t, w1
+            place[t, 0] = min(place[t, 0], max(0, b2 - eps))
+            left = held[i1, 2]
+            place[t, 1], held[i1, 2] = i1, t
+            held[i1, 0], held[i1, 1] = j, w1 - place[t, 0]
             if left >= 0:
-                holder[left] = -1
-                if place_price[left] > 0:
+                place[left, 1] = -1
+                if place[left, 0] > 0:
                     ring[tail] = left
-                    tail, count = (tail + 1) % size, count + 1
+                    tail, count = _next(tail, size), count + 1
                 jl = owner[left]
                 low[jl], second[jl], cheapest[jl] = _cheapest_places(
-                    place_price, first_place[jl], first_place[jl + 1]
+                    place, first_place[jl], first_place[jl + 1]
                 )
-        low[j], second[j], cheapest[j] = _cheapest_places(place_price, first_place[j], first_place[j + 1])
+        low[j], second[j], cheapest[j] = _cheapest_places(place, first_place[j], first_place[j + 1])
     mentor_of = np.full(n, -1, dtype=np.int64)
     for i in range(n):
-        if place_of[i] >= 0:
-            mentor_of[i] = owner[place_of[i]]
+        if held[i, 2] >= 0:
+            mentor_of[i] = owner[held[i, 2]]
     return low, mentor_of, True
 
 

@@ -46,6 +46,8 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order, connected_components, maximum_flow
 
+from matchmaker._validation import unique_ints
+
 __all__ = ["LpMatching", "lp_matching"]
 
 IntArray = npt.NDArray[np.int64]
@@ -125,7 +127,7 @@ def _seed_edges(a: IntArray, b: IntArray, weight: FloatArray, n: int, per_node: 
     ends_sorted = ends[order]
     start = np.searchsorted(ends_sorted, np.arange(n))
     rank = np.arange(2 * m) - start[ends_sorted]
-    return np.unique(eid[order][rank < per_node])
+    return unique_ints(eid[order][rank < per_node])
 
 
 def lp_matching(
@@ -244,7 +246,7 @@ def lp_matching(
         gap = 0.0 if gap < step / 2.0 else gap + step / 4.0
     # A gap below 1/2 proves the cardinality maximum (one more pair is worth >= 1); the
     # score part must be within _MAX_GAP of the score range.
-    if np.unique(ends).shape[0] != ends.shape[0] or not gap <= _MAX_GAP:
+    if unique_ints(ends).shape[0] != ends.shape[0] or not gap <= _MAX_GAP:
         return None
     return LpMatching(chosen, gap * span, rounds, len(lp.cut_sets))
 
@@ -380,7 +382,7 @@ class _Lp:
             fa, fb = a[sel], b[sel]
             adj = sp.csr_array((np.ones(fa.shape[0]), (fa, fb)), shape=(n, n))
             _, label = connected_components(adj, directed=False)
-            verts = np.unique(np.concatenate([fa, fb]))
+            verts = unique_ints(np.concatenate([fa, fb]))
             comp = label[verts]
             order = np.argsort(comp, kind="stable")
             verts, comp = verts[order], comp[order]
@@ -409,7 +411,7 @@ class _Lp:
         """
         a, b, n = self.a, self.b, self.n
         ends_a, ends_b = a[frac], b[frac]
-        verts = np.unique(np.concatenate([ends_a, ends_b]))
+        verts = unique_ints(np.concatenate([ends_a, ends_b]))
         k = verts.shape[0]
         local = np.full(n, -1, dtype=np.int64)
         local[verts] = np.arange(k)

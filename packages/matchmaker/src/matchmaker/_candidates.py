@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from matchmaker._candidate_kernels import N_TZ, fill_family, shortlist
 from matchmaker._features import PeopleFeatures
 from matchmaker._scoring import ScoreModel, Scorer
 
@@ -28,8 +28,6 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-_N_TZ = 64  # UTC offsets in half hours, shifted to be non-negative (-12 h .. +19.5 h)
-_TZ_REACH = 8  # +-4 h (in half hours): a standard 8-hour day still overlaps >= 4 h
 _LEVEL_WINDOWS = 3  # at most this many partner levels are probed per list
 _FACET_VALUES = 3  # the first three work values (and their pairs) of each person are indexed
 # partner-level windows per list, by family (more windows: better level coverage, more searches)
@@ -51,7 +49,7 @@ class _Side:
 
 def _side(people: PeopleFeatures, *, use_level: bool, use_tz: bool, use_language: bool) -> _Side:
     level = np.maximum(people.level.astype(np.int64), -1) + 1
-    tz = np.clip((people.utc_offset.astype(np.int64) + 720) // 30, 0, _N_TZ - 1)
+    tz = np.clip((people.utc_offset.astype(np.int64) + 720) // 30, 0, N_TZ - 1)
     if use_language:
         languages, n_languages = people.languages, people.n_languages
         primary = people.primary_language.astype(np.int64)
@@ -79,7 +77,7 @@ class _Index:
     so one (level, offset range) cell is a contiguous run.
     """
 
-    keys: IntArray  # (segment * n_levels + level) * _N_TZ + tz
+    keys: IntArray  # (segment * n_levels + level) * N_TZ + tz
     people: IntArray  # row index of each entry
     strength: npt.NDArray[np.float32]  # coverage of the list's goal (or goal weight); 0 for "any"
     seg_ids: IntArray  # the segments that exist, sorted
@@ -196,9 +194,9 @@ def _build_index(
 
     n_seg = max(1, len(blocks)) * (n_sk + 1) * (any_v + 1)
     seg = (blk * (n_sk + 1) + g) * (any_v + 1) + val
-    keys = (seg * n_levels + side.level[x]) * _N_TZ + side.tz[x]
+    keys = (seg * n_levels + side.level[x]) * N_TZ + side.tz[x]
     # one int64 sort: the key in the high bits, a seeded random tie-break in the low bits
-    span = n_seg * n_levels * _N_TZ
+    span = n_seg * n_levels * N_TZ
     rbits = max(0, min(20, 62 - int(span).bit_length()))
     packed = (keys << rbits) | rng.integers(0, 1 << rbits, keys.shape[0], dtype=np.int64) if rbits else keys
     order = np.argsort(packed)
@@ -236,21 +234,12 @@ def _blocks(index: _Index, prober: _Side) -> tuple[IntArray, IntArray]:
     return widest, np.where(primary >= 0, primary, widest)
 
 
-def _search(keys: IntArray, needles: IntArray, side: Literal["left", "right"]) -> IntArray:
-    """``np.searchsorted`` with the needles sorted first (NumPy narrows each binary
-    search using the previous result, and the walk stays cache friendly: ~4x faster)."""
-    flat = needles.ravel()
-    order = np.argsort(flat)
-    out = np.empty(flat.shape[0], dtype=np.int64)
-    out[order] = np.searchsorted(keys, flat[order], side=side)
-    return out.reshape(needles.shape)
-
-
 def _family(
     index: _Index,
     seg: IntArray,
     valid: BoolArray,
     gfac: FloatArray,
+    out: tuple[IntArray, FloatArray, int],
     *,
     budget: int,
     lvl_lo: IntArray,
@@ -258,60 +247,26 @@ def _family(
     tz: IntArray,
     rng: np.random.Generator,
     n_windows: int = _LEVEL_WINDOWS,
-) -> tuple[IntArray, FloatArray]:
+) -> None:
     """``budget`` probes per row, spread round-robin over its (list, partner level) windows.
 
     A window's target cell is the run of a list's entries at one partner level with a
     UTC offset within reach of the prober's. A cell larger than the window gives a
     random part of itself (spreading probers over equivalent people, so popular mentors
     are not probed by everyone); a smaller one is read whole and the window widens into
-    the list's neighbouring entries (next time zones and levels: near misses). Returns
+    the list's neighbouring entries (next time zones and levels: near misses). Writes
     the people found (``-1`` = empty slot) and, per slot, ``strength * gfac`` (the goal
-    part of the proxy).
+    part of the proxy) into ``out`` = (pool, goal part, first column).
     """
+    pool, goal_part, col0 = out
+    if budget <= 0:
+        return
     b, n_lists = seg.shape
-    if budget <= 0 or n_lists == 0:
-        return np.full((b, 0), -1, dtype=np.int64), np.zeros((b, 0))
-    # expand lists x partner levels (one window: the middle level; several: spread)
-    n_lv = np.minimum(n_windows, lvl_hi - lvl_lo + 1)
-    w = np.arange(n_windows)[None, :]
-    lv = np.where(
-        n_lv[:, None] > 1,
-        lvl_lo[:, None] + (w * (lvl_hi - lvl_lo)[:, None]) // np.maximum(n_lv - 1, 1)[:, None],
-        ((lvl_lo + lvl_hi) // 2)[:, None],
-    )
-    valid = np.repeat(valid, n_windows, axis=1) & np.tile(w < n_lv[:, None], (1, n_lists))
-    seg = np.repeat(seg, n_windows, axis=1)
-    gfac = np.repeat(gfac, n_windows, axis=1)
-    lv = np.tile(lv, (1, n_lists))
-    front = np.argsort(~valid, axis=1, kind="stable")  # valid windows first
-    seg, gfac, lv = (np.take_along_axis(a, front, axis=1) for a in (seg, gfac, lv))
-    n_valid = valid.sum(axis=1)
-    nv = np.maximum(n_valid, 1)[:, None]
-    slots = np.arange(budget)[None, :]
-    t = slots % nv  # window of each slot
-    r = slots // nv  # offset of the slot inside its window
-    width = -(-budget // nv)
-    seg = np.where(np.arange(seg.shape[1])[None, :] < n_valid[:, None], seg, 0)
-    lo_seg, hi_seg = index.bounds(seg)
-    base = (seg * index.n_levels + lv) * _N_TZ
-    lo_tz = np.maximum(tz - _TZ_REACH, 0)[:, None]
-    hi_tz = np.minimum(tz + _TZ_REACH, _N_TZ - 1)[:, None]
-    # integer keys: "right of x" is "left of x + 1", so both ends take one sorted search
-    ends = _search(index.keys, np.stack([base + lo_tz, base + hi_tz + 1]), "left")
-    cell_lo, cell_hi = ends[0], ends[1]
-    size = cell_hi - cell_lo
-    start = np.where(
-        size >= width,
-        cell_lo + (rng.random(seg.shape) * (size - width + 1)).astype(np.int64),
-        (cell_lo + cell_hi) // 2 - width // 2,
-    )
-    start = np.clip(start, lo_seg, np.maximum(lo_seg, hi_seg - width))
-    pos = np.take_along_axis(start, t, axis=1) + r
-    ok = (n_valid[:, None] > 0) & (pos < np.take_along_axis(hi_seg, t, axis=1))
-    pos = np.minimum(pos, max(index.people.shape[0] - 1, 0))
-    got = np.where(ok, index.people[pos], -1)
-    return got, np.where(ok, index.strength[pos] * np.take_along_axis(gfac, t, axis=1), 0.0)
+    rand = rng.random((b, n_lists * n_windows))
+    fill_family(
+        index.keys, index.people, index.strength, index.seg_ids, index.seg_ptr, index.n_levels,
+        seg, valid, gfac, lvl_lo, lvl_hi, tz, n_windows, rand, pool, goal_part, col0, budget,
+    )  # fmt: skip
 
 
 def _first_values(
@@ -384,28 +339,31 @@ def _probe(
     v_facets = np.where(has_pair, pairs, vals) if same_shape else pairs
     v_facets_ok = np.where(has_pair, p_ok, v_ok) if same_shape else p_ok
 
-    def fam(seg: IntArray, valid: BoolArray, gfac: FloatArray, name: str) -> tuple[IntArray, FloatArray]:
-        return _family(
-            index, seg, valid, gfac,
+    n_rand = budgets["random"]
+    width = sum(budgets[name] for name in _WINDOWS) + n_rand
+    pool = np.empty((b, width), dtype=np.int64)
+    goal_part = np.empty((b, width))
+    col = 0
+
+    def fam(seg: IntArray, valid: BoolArray, gfac: FloatArray, name: str) -> None:
+        nonlocal col
+        _family(
+            index, seg, valid, gfac, (pool, goal_part, col),
             budget=budgets[name], lvl_lo=lvl_lo, lvl_hi=lvl_hi, tz=tz, rng=rng, n_windows=_WINDOWS[name],
         )  # fmt: skip
+        col += budgets[name]
 
-    fams = [
-        fam(*cross(pairs, p_ok), "goal_pair"),
-        fam(index.segment(bw, gi, any_v), g_ok, goal_fac, "goal"),
-        fam(index.segment(bp, any_g, v_facets), v_facets_ok & (bp >= 0), np.zeros(v_facets.shape), "value"),
-        fam(index.segment(bp, any_g, any_v), bp >= 0, np.zeros((b, 1)), "near"),
-    ]
-    n_rand = budgets["random"]
+    fam(*cross(pairs, p_ok), "goal_pair")
+    fam(index.segment(bw, gi, any_v), g_ok, goal_fac, "goal")
+    fam(index.segment(bp, any_g, v_facets), v_facets_ok & (bp >= 0), np.zeros(v_facets.shape), "value")
+    fam(index.segment(bp, any_g, any_v), bp >= 0, np.zeros((b, 1)), "near")
     if n_rand:
         lo_seg, hi_seg = index.bounds(index.segment(np.maximum(bw[:, 0], 0), any_g, any_v))
         pos = lo_seg[:, None] + (rng.random((b, n_rand)) * (hi_seg - lo_seg)[:, None]).astype(np.int64)
         got = index.people[np.minimum(pos, max(index.people.shape[0] - 1, 0))]
-        fams.append(
-            (np.where(((bw[:, 0] >= 0) & (hi_seg > lo_seg))[:, None], got, -1), np.zeros((b, n_rand)))
-        )
-    pool = np.concatenate([f[0] for f in fams], axis=1)
-    return pool, np.concatenate([f[1] for f in fams], axis=1)
+        pool[:, col:] = np.where(((bw[:, 0] >= 0) & (hi_seg > lo_seg))[:, None], got, -1)
+        goal_part[:, col:] = 0.0
+    return pool, goal_part
 
 
 def _level_range(level: IntArray, lo: int, hi: int, sign: int, n_levels: int) -> tuple[IntArray, IntArray]:
@@ -425,31 +383,47 @@ def _level_range(level: IntArray, lo: int, hi: int, sign: int, n_levels: int) ->
     return np.where(unknown, 0, a), np.where(unknown, n_levels, np.maximum(b, a))
 
 
-def _proxy(
-    scorer: Scorer, i: IntArray, j: IntArray, goal_part: FloatArray, use: dict[str, float]
-) -> FloatArray:
-    """Cheap stand-in for the score, to pick which probed pairs are scored exactly.
+@dataclass(frozen=True, slots=True)
+class _Proxy:
+    """What :func:`shortlist` needs to rank probed pairs by a cheap stand-in of the score.
 
-    The goal part comes from the list a pair was found in; values, industry and level are
-    exact (they are cheap); time zone is estimated from the UTC offsets; the remaining
-    criteria barely differ between good pairs and are left out.
+    The goal part comes from the list a pair was found in; values, industry and level
+    are exact (they are cheap); time zone is estimated from the UTC offsets; the
+    remaining criteria barely differ between good pairs and are left out.
     """
-    out = use["goals"] * goal_part
-    for name in ("values", "industry", "level"):
-        if use[name] > 0:
-            out = out + use[name] * scorer._criterion(name, i, j)
-    if use["timezone"] > 0:
-        gap = np.abs(scorer.mentees.utc_offset[i].astype(np.int64) - scorer.mentors.utc_offset[j]) % 1440
-        gap = np.minimum(gap, 1440 - gap) / 60.0
-        out = out + use["timezone"] * np.clip((8.0 - gap) / scorer.model.target_overlap_hours, 0.0, 1.0)
-    return out
+
+    weights: FloatArray  # goals, values, industry, level, time zone
+    target_overlap: float
+    mentee: IntArray  # per person: PROXY_COLUMNS, then the value bitset words
+    mentor: IntArray
+    goal_sum: FloatArray  # 0 replaced by 1
+    level_table: FloatArray
+    level_span: int
+
+    @classmethod
+    def of(cls, scorer: Scorer) -> _Proxy:
+        def table(p: PeopleFeatures, n_values: IntArray, known: IntArray) -> IntArray:
+            cols = (n_values, p.industry, p.function, known, p.level, p.utc_offset)
+            return np.column_stack([*cols, p.values.view(np.int64)]).astype(np.int64)
+
+        w = scorer.model.weights
+        return cls(
+            np.array([w[c] for c in ("goals", "values", "industry", "level", "timezone")], dtype=np.float64),
+            float(scorer.model.target_overlap_hours),
+            table(scorer.mentees, scorer._vals_i, scorer._ind_known),
+            table(scorer.mentors, scorer._vals_j, np.zeros(scorer.n_mentors, np.int64)),
+            np.where(scorer.goal_sum > 0, scorer.goal_sum, 1.0),
+            scorer._level_table,
+            scorer._level_span,
+        )
 
 
 def _select(
     scorer: Scorer,
     rows: IntArray,
     pool: IntArray,
-    proxy: FloatArray | None,
+    goal_part: FloatArray,
+    proxy: _Proxy,
     *,
     n_exact: int,
     k: int,
@@ -460,31 +434,17 @@ def _select(
     ``rows`` are the probers (mentees when ``forward``, else mentors) and ``pool`` the
     people they found. Returns (row position, person, exact score) of the kept pairs.
     """
-    width = pool.shape[1]
-    # distinct entries: sort each row by person; a duplicate run keeps its best proxy
-    packed = np.sort(pool * width + np.arange(width), axis=1)
-    person = packed // width
-    dup = np.zeros(pool.shape, dtype=bool)
-    dup[:, 1:] = person[:, 1:] == person[:, :-1]
-    dead = dup | (person < 0)
-    ne = min(n_exact, width)
-    if proxy is not None and ne < width:
-        col = packed % width
-        px = np.where(pool >= 0, proxy, -np.inf)
-        px = np.take_along_axis(px, col, axis=1).ravel()
-        heads = np.flatnonzero(~dup.ravel() | (np.arange(px.shape[0]) % width == 0))
-        best = np.full(px.shape[0], -np.inf)
-        best[heads] = np.maximum.reduceat(px, heads)
-        px = np.where(dead.ravel(), -np.inf, best).reshape(pool.shape)
-        top = np.argpartition(-px, ne - 1, axis=1)[:, :ne]
-        person = np.take_along_axis(person, top, axis=1)
-        dead = ~np.isfinite(np.take_along_axis(px, top, axis=1))
+    person = np.empty((rows.shape[0], min(n_exact, pool.shape[1])), dtype=np.int64)
+    shortlist(
+        rows, pool, goal_part, forward, proxy.weights, proxy.target_overlap, proxy.mentee, proxy.mentor,
+        proxy.goal_sum, proxy.level_table, proxy.level_span, person,
+    )  # fmt: skip
     safe = np.maximum(person, 0)
     if forward:
         score, allowed, _ = scorer.evaluate(rows[:, None], safe)
     else:
         score, allowed, _ = scorer.evaluate(safe, rows[:, None])
-    masked = np.where(allowed & ~dead, score, -np.inf)
+    masked = np.where(allowed & (person >= 0), score, -np.inf)
     kk = min(k, masked.shape[1])
     best_k = (
         np.argpartition(-masked, kk - 1, axis=1)[:, :kk]
@@ -763,7 +723,7 @@ def candidates(
     use_values = sm.weights["values"] > 0 or "values" in sm.must
     budgets = _budgets(sm, probes, cross=True)
     rev_budgets = _budgets(sm, max(mentor_k, probes // 2), cross=False)  # mentors are fewer; half the pool
-    use = {c: float(sm.weights[c]) for c in sm.weights}
+    proxy = _Proxy.of(scorer)
     seeds = np.random.SeedSequence(seed).spawn(4)
 
     sides = {"use_level": use_level, "use_tz": use_tz, "use_language": sm.require_shared_language}
@@ -774,72 +734,69 @@ def candidates(
     n_lv = int(max(mentee_side.level.max(initial=0), mentor_side.level.max(initial=0))) + 1
 
     # forward: mentors listed under the goals they cover (strength = coverage)
-    cov_j, cov_g = scorer.cov_keys // n_sk, scorer.cov_keys % n_sk
-    fwd = _build_index(
-        mentor_side, cov_j, cov_g, scorer.cov_vals,
-        n_sk=n_sk, use_values=use_values, cross=True, rng=np.random.default_rng(seeds[0]),
-    )  # fmt: skip
-    fwd_w, fwd_p = _blocks(fwd, mentee_side)
-    n_gl = min(3, scorer.goal_idx.shape[1])
-    mentee_goals = np.where(scorer.goal_w[:, :n_gl] > 0, scorer.goal_idx[:, :n_gl], -1)
-    gsum = np.where(scorer.goal_sum > 0, scorer.goal_sum, 1.0)
-    mentee_gfac = scorer.goal_w[:, :n_gl] / gsum[:, None]
-    # reverse: mentees listed under their goals (strength = goal weight)
-    gr, gc = np.nonzero(scorer.goal_w > 0)
-    rev = _build_index(
-        mentee_side, gr, scorer.goal_idx[gr, gc], scorer.goal_w[gr, gc],
-        n_sk=n_sk, use_values=use_values, cross=False, rng=np.random.default_rng(seeds[1]),
-    )  # fmt: skip
-    rev_w, rev_p = _blocks(rev, mentor_side)
-    # a mentor probes with its three best-covered goals (factor = its coverage)
-    by = np.lexsort((-scorer.cov_vals, cov_j))
-    rank = np.arange(by.shape[0]) - np.searchsorted(cov_j[by], cov_j[by])
-    top3 = rank < 3
-    mentor_goals = np.full((m, 3), -1, dtype=np.int64)
-    mentor_gfac = np.zeros((m, 3))
-    mentor_goals[cov_j[by][top3], rank[top3]] = cov_g[by][top3]
-    mentor_gfac[cov_j[by][top3], rank[top3]] = scorer.cov_vals[by][top3]
-
-    fwd_starts = list(range(0, n, chunk_rows))
-    rev_starts = list(range(0, m, chunk_rows)) if mentor_k > 0 else []
-    fwd_rngs = [np.random.default_rng(x) for x in seeds[2].spawn(len(fwd_starts))]
-    rev_rngs = [np.random.default_rng(x) for x in seeds[3].spawn(len(rev_starts))]
-
-    def forward(idx: int) -> tuple[IntArray, IntArray, FloatArray]:
-        # a contiguous range of mentees (blocked-pair lookups stay local), ordered by goal
-        # count, most first, so the scorer's goal loop shrinks to a prefix
-        rows = np.arange(fwd_starts[idx], min(n, fwd_starts[idx] + chunk_rows))
-        rows = rows[np.argsort(-scorer.goal_count[rows], kind="stable")]
-        a, z = _level_range(mentee_side.level[rows], lo, hi, sign, n_lv)
-        pool, gp = _probe(
-            fwd, mentee_side, rows, goals=mentee_goals[rows], goal_fac=mentee_gfac[rows], lvl_lo=a, lvl_hi=z,
-            widest=fwd_w, primary=fwd_p, budgets=budgets, use_values=use_values, rng=fwd_rngs[idx],
-        )  # fmt: skip
-        proxy = (
-            _proxy(scorer, rows[:, None], np.maximum(pool, 0), gp, use) if n_exact < pool.shape[1] else None
-        )
-        r, person, v = _select(scorer, rows, pool, proxy, n_exact=n_exact, k=k, forward=True)
-        return rows[r], person, v
-
-    def reverse(idx: int) -> tuple[IntArray, IntArray, FloatArray]:
-        rows = np.arange(rev_starts[idx], min(m, rev_starts[idx] + chunk_rows))
-        a, z = _level_range(mentor_side.level[rows], lo, hi, -sign, n_lv)
-        pool, gp = _probe(
-            rev, mentor_side, rows, goals=mentor_goals[rows], goal_fac=mentor_gfac[rows], lvl_lo=a, lvl_hi=z,
-            widest=rev_w, primary=rev_p, budgets=rev_budgets, use_values=use_values, rng=rev_rngs[idx],
-        )  # fmt: skip
-        ii = np.maximum(pool, 0)
-        proxy = _proxy(scorer, ii, rows[:, None], gp / gsum[ii], use) if n_exact < pool.shape[1] else None
-        r, person, v = _select(scorer, rows, pool, proxy, n_exact=n_exact, k=mentor_k, forward=False)
-        return person, rows[r], v
-
-    jobs = [(forward, i) for i in range(len(fwd_starts))] + [(reverse, i) for i in range(len(rev_starts))]
     threads = n_threads if n_threads is not None else min(4, os.cpu_count() or 1)
-    if threads > 1 and len(jobs) > 1:
-        with ThreadPoolExecutor(max_workers=threads) as ex:
-            results = list(ex.map(lambda job: job[0](job[1]), jobs))
-    else:
-        results = [fn(i) for fn, i in jobs]
+    # the chunks, and before them the two indexes, run on worker threads (the sorts and
+    # the compiled kernels release the GIL)
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as ex:
+        cov_j, cov_g = scorer.cov_keys // n_sk, scorer.cov_keys % n_sk
+        fwd_job = ex.submit(
+            _build_index, mentor_side, cov_j, cov_g, scorer.cov_vals,
+            n_sk=n_sk, use_values=use_values, cross=True, rng=np.random.default_rng(seeds[0]),
+        )  # fmt: skip
+        n_gl = min(3, scorer.goal_idx.shape[1])
+        mentee_goals = np.where(scorer.goal_w[:, :n_gl] > 0, scorer.goal_idx[:, :n_gl], -1)
+        gsum = np.where(scorer.goal_sum > 0, scorer.goal_sum, 1.0)
+        mentee_gfac = scorer.goal_w[:, :n_gl] / gsum[:, None]
+        # reverse: mentees listed under their goals (strength = goal weight)
+        gr, gc = np.nonzero(scorer.goal_w > 0)
+        rev_job = ex.submit(
+            _build_index, mentee_side, gr, scorer.goal_idx[gr, gc], scorer.goal_w[gr, gc],
+            n_sk=n_sk, use_values=use_values, cross=False, rng=np.random.default_rng(seeds[1]),
+        )  # fmt: skip
+        # a mentor probes with its three best-covered goals (factor = its coverage)
+        by = np.lexsort((-scorer.cov_vals, cov_j))
+        rank = np.arange(by.shape[0]) - np.searchsorted(cov_j[by], cov_j[by])
+        top3 = rank < 3
+        mentor_goals = np.full((m, 3), -1, dtype=np.int64)
+        mentor_gfac = np.zeros((m, 3))
+        mentor_goals[cov_j[by][top3], rank[top3]] = cov_g[by][top3]
+        mentor_gfac[cov_j[by][top3], rank[top3]] = scorer.cov_vals[by][top3]
+
+        fwd, rev = fwd_job.result(), rev_job.result()
+        fwd_w, fwd_p = _blocks(fwd, mentee_side)
+        rev_w, rev_p = _blocks(rev, mentor_side)
+        fwd_starts = list(range(0, n, chunk_rows))
+        rev_starts = list(range(0, m, chunk_rows)) if mentor_k > 0 else []
+        fwd_rngs = [np.random.default_rng(x) for x in seeds[2].spawn(len(fwd_starts))]
+        rev_rngs = [np.random.default_rng(x) for x in seeds[3].spawn(len(rev_starts))]
+
+        def forward(idx: int) -> tuple[IntArray, IntArray, FloatArray]:
+            # a contiguous range of mentees (blocked-pair lookups stay local), ordered by goal
+            # count, most first, so the scorer's goal loop shrinks to a prefix
+            rows = np.arange(fwd_starts[idx], min(n, fwd_starts[idx] + chunk_rows))
+            rows = rows[np.argsort(-scorer.goal_count[rows], kind="stable")]
+            a, z = _level_range(mentee_side.level[rows], lo, hi, sign, n_lv)
+            pool, gp = _probe(
+                fwd, mentee_side, rows, goals=mentee_goals[rows], goal_fac=mentee_gfac[rows],
+                lvl_lo=a, lvl_hi=z, widest=fwd_w, primary=fwd_p, budgets=budgets, use_values=use_values,
+                rng=fwd_rngs[idx],
+            )  # fmt: skip
+            r, person, v = _select(scorer, rows, pool, gp, proxy, n_exact=n_exact, k=k, forward=True)
+            return rows[r], person, v
+
+        def reverse(idx: int) -> tuple[IntArray, IntArray, FloatArray]:
+            rows = np.arange(rev_starts[idx], min(m, rev_starts[idx] + chunk_rows))
+            a, z = _level_range(mentor_side.level[rows], lo, hi, -sign, n_lv)
+            pool, gp = _probe(
+                rev, mentor_side, rows, goals=mentor_goals[rows], goal_fac=mentor_gfac[rows],
+                lvl_lo=a, lvl_hi=z, widest=rev_w, primary=rev_p, budgets=rev_budgets, use_values=use_values,
+                rng=rev_rngs[idx],
+            )  # fmt: skip
+            r, person, v = _select(scorer, rows, pool, gp, proxy, n_exact=n_exact, k=mentor_k, forward=False)
+            return person, rows[r], v
+
+        jobs = [(forward, i) for i in range(len(fwd_starts))] + [(reverse, i) for i in range(len(rev_starts))]
+        results = list(ex.map(lambda job: job[0](job[1]), jobs))
     rk = np.concatenate([r[0] for r in results])
     ck = np.concatenate([r[1] for r in results])
     sk = np.concatenate([r[2] for r in results])

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matchmaker._result import MatchResult
-from matchmaker._validation import as_candidates, check_capacity
+from matchmaker._validation import as_candidates, check_capacity, unique_ints
 
 __all__ = ["greedy_assign"]
 
@@ -111,6 +111,6 @@ def _check_order(order: Any, n_rows: int) -> npt.NDArray[np.int64]:
         raise ValueError("order must be a 1-D sequence of mentee indices")
     if np.any(arr < 0) or np.any(arr >= n_rows):
         raise ValueError(f"order names a mentee index outside 0..{n_rows - 1}")
-    if np.unique(arr).shape[0] != arr.shape[0]:
+    if unique_ints(arr).shape[0] != arr.shape[0]:
         raise ValueError("order repeats a mentee")
     return arr.astype(np.int64)

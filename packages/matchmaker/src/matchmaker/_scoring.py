@@ -19,6 +19,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from matchmaker._features import FORMATS, Labels, PeopleFeatures
+from matchmaker._validation import unique_ints
 
 __all__ = [
     "CRITERIA",
@@ -410,7 +411,7 @@ class Scorer:
             i = _lookup(self._mentee_sorted, self._mentee_order, pairs[:, 0])
             jj = _lookup(self._mentor_sorted, self._mentor_order, pairs[:, 1])
             ok = (i >= 0) & (jj >= 0)
-            return np.unique(i[ok] * m + jj[ok])
+            return unique_ints(i[ok] * m + jj[ok])
 
         self._excluded = to_keys(np.asarray(model.excluded_pairs))
         self._avoided = to_keys(np.asarray(model.avoided_pairs))
@@ -418,7 +419,7 @@ class Scorer:
         # same person on both sides
         same_j = _lookup(self._mentor_sorted, self._mentor_order, self.mentees.ids)
         same_i = np.flatnonzero(same_j >= 0)
-        self._same = np.unique(same_i * m + same_j[same_i])
+        self._same = unique_ints(same_i * m + same_j[same_i])
         # reporting lines: a mentor in the mentee's chain, or a mentee in the mentor's chain
         line: list[IntArray] = []
         if model.separate_reporting_lines:
@@ -432,8 +433,8 @@ class Scorer:
             jj2 = np.broadcast_to(np.arange(m)[:, None], anc.shape)
             ok = (anc >= 0) & (ii2 >= 0)
             line.append(ii2[ok] * m + jj2[ok])
-        self._line = np.unique(np.concatenate(line)) if line else np.zeros(0, dtype=np.int64)
-        self._blocked = np.unique(np.concatenate([self._excluded, self._avoided, self._same, self._line]))
+        self._line = unique_ints(np.concatenate(line)) if line else np.zeros(0, dtype=np.int64)
+        self._blocked = unique_ints(np.concatenate([self._excluded, self._avoided, self._same, self._line]))
         self._bitmaps: dict[int, npt.NDArray[np.uint8]] = {}
         for keys in (self._blocked, self._preferred, self._avoided):
             self._register_bitmap(keys)

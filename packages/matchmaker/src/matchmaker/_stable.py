@@ -10,6 +10,7 @@ import numpy.typing as npt
 
 from matchmaker._prefs import IntArray, PrefLists, PrefsLike, parse_prefs, reverse_positions
 from matchmaker._result import MatchResult
+from matchmaker._validation import unique_ints
 
 # Below this many simultaneous proposals a NumPy round costs more in call overhead than
 # proposing one at a time in Python, so the (order-independent) algorithm finishes
@@ -339,7 +340,7 @@ def _mentor_proposing(
         mentors = mentor_of[losers]
         mentors = mentors[mentors >= 0]
         np.subtract.at(held, mentors, 1)
-        mentors = np.unique(mentors)
+        mentors = unique_ints(mentors)
         active = mentors[hptr[mentors] < hend[mentors]]
     tail = _mentor_tail(
         active=active,
