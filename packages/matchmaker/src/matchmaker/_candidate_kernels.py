@@ -246,3 +246,42 @@ def shortlist(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
                 ties -= proxy[x] == cut
                 out[r, filled] = person[x]
                 filled += 1
+
+
+@numba.njit(cache=True, nogil=True)
+def csr_of_pairs(
+    rows: IntArray, cols: IntArray, vals: FloatArray, n_rows: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """CSR arrays of the pairs: columns sorted within rows, repeated pairs kept once.
+
+    A counting sort by row, then an insertion sort of each row's few columns.
+    """
+    indptr = np.zeros(n_rows + 1, np.int64)
+    for r in rows:
+        indptr[r + 1] += 1
+    for r in range(n_rows):
+        indptr[r + 1] += indptr[r]
+    fill = indptr[:-1].copy()
+    out_cols = np.empty(rows.shape[0], np.int64)
+    out_vals = np.empty(rows.shape[0], np.float64)
+    for x in range(rows.shape[0]):
+        at = fill[rows[x]]
+        out_cols[at], out_vals[at] = cols[x], vals[x]
+        fill[rows[x]] = at + 1
+    kept = 0
+    for r in range(n_rows):
+        start, end = indptr[r], indptr[r + 1]
+        for x in range(start + 1, end):
+            c, v = out_cols[x], out_vals[x]
+            y = x - 1
+            while y >= start and out_cols[y] > c:
+                out_cols[y + 1], out_vals[y + 1] = out_cols[y], out_vals[y]
+                y -= 1
+            out_cols[y + 1], out_vals[y + 1] = c, v
+        indptr[r] = kept
+        for x in range(start, end):
+            if x == start or out_cols[x] != out_cols[x - 1]:
+                out_cols[kept], out_vals[kept] = out_cols[x], out_vals[x]
+                kept += 1
+    indptr[n_rows] = kept
+    return indptr, out_cols[:kept].copy(), out_vals[:kept].copy()

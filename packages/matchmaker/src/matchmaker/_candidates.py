@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from matchmaker._candidate_kernels import N_TZ, fill_family, shortlist
+from matchmaker._candidate_kernels import N_TZ, csr_of_pairs, fill_family, shortlist
 from matchmaker._features import PeopleFeatures
 from matchmaker._scoring import ScoreModel, Scorer
 
@@ -825,12 +825,5 @@ def candidates(
 
 def _assemble(rk: IntArray, ck: IntArray, sk: FloatArray, n: int, m: int) -> sp.csr_array:
     """CSR of the pairs: rows sorted, columns sorted within rows, duplicates merged, zeros kept."""
-    key = rk * m + ck
-    order = np.argsort(key, kind="stable")
-    key, sk = key[order], sk[order]
-    uniq = np.ones(key.shape[0], dtype=bool)
-    uniq[1:] = key[1:] != key[:-1]
-    key, sk = key[uniq], sk[uniq]
-    rows, cols = key // m, key % m
-    indptr = np.searchsorted(rows, np.arange(n + 1))
-    return sp.csr_array((sk.astype(np.float64), cols, indptr), shape=(n, m))
+    indptr, cols, vals = csr_of_pairs(rk, ck, np.asarray(sk, dtype=np.float64), n)
+    return sp.csr_array((vals, cols, indptr), shape=(n, m))
