@@ -216,3 +216,37 @@ def _with(people: PeopleFeatures, **changes: Any) -> PeopleFeatures:
     fields = {name: getattr(people, name) for name in people.__dataclass_fields__}
     fields.update(changes)
     return type(people)(**fields)
+
+
+@pytest.mark.parametrize("forward", [True, False])
+def test_shortlist_keeps_the_best_distinct_people_by_proxy(forward: bool) -> None:
+    # given probed pools with repeats and empty slots, and their goal parts
+    from matchmaker._candidate_kernels import shortlist
+    from matchmaker._candidates import _Proxy
+
+    a, b = synthetic_pool(300, 80, rng=np.random.default_rng(4))
+    scorer = Scorer(ScoreModel(), a, b)
+    rng = np.random.default_rng(5)
+    rows = rng.choice(300 if forward else 80, 40, replace=False)
+    pool = rng.integers(-1, 80 if forward else 300, (40, 60))
+    goal_part = rng.random((40, 60))
+    proxy = _Proxy.of(scorer)
+    # when
+    out = np.empty((40, 12), dtype=np.int64)
+    shortlist(rows, pool, goal_part, forward, proxy.mentee, proxy.mentor, proxy.fits, proxy.level_span, out)
+    # then each row keeps its 12 best distinct people by the proxy, computed here from
+    # the scorer's own criteria (a person's goal part is its best over its repeats)
+    w = scorer.model.weights
+    for r in range(40):
+        people = np.unique(pool[r][pool[r] >= 0])
+        best_goal = np.array([goal_part[r][pool[r] == p].max() for p in people])
+        me = np.full(people.shape, rows[r])
+        i, j = (me, people) if forward else (people, me)
+        goal = best_goal if forward else best_goal / np.where(scorer.goal_sum[i] > 0, scorer.goal_sum[i], 1.0)
+        gap = np.abs(a.utc_offset[i].astype(np.int64) - b.utc_offset[j]) % 1440
+        tz = np.clip((8.0 - np.minimum(gap, 1440 - gap) / 60.0) / scorer.model.target_overlap_hours, 0, 1)
+        want = w["goals"] * goal + w["timezone"] * tz
+        for name in ("values", "industry", "level"):
+            want = want + w[name] * scorer._criterion(name, i, j)
+        expected = people[np.argsort(-want, kind="stable")[:12]]
+        assert sorted(out[r].tolist()) == sorted(expected.tolist())

@@ -161,32 +161,32 @@ def shortlist(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
     pool: IntArray,
     goal_part: FloatArray,
     forward: bool,
-    weights: FloatArray,
-    target_overlap: float,
-    mentee: IntArray,
-    mentor: IntArray,
-    goal_sum: FloatArray,
-    level_table: FloatArray,
+    mentee: npt.NDArray[np.int32],
+    mentor: npt.NDArray[np.int32],
+    fits: tuple[float, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray],
     level_span: int,
     out: IntArray,
 ) -> None:
     """The best ``out.shape[1]`` distinct people of each row's pool by proxy (``-1`` pads).
 
-    ``rows`` are the probers (mentees when ``forward``, else mentors). The proxy is
-    ``weights @ (goal part, values, industry, level, time zone)``: the goal part comes
-    from the list a person was found in (its best over duplicates; divided by the
-    mentee's goal weight sum when probing from mentors), values (Dice), industry and
-    level (fit of the level difference, without the reverse kind's expertise factor)
-    are exact, and the time zone is estimated from the UTC offsets as if both worked
-    8-hour days. Each side is a table with one row per person (one cache line to read):
-    see :data:`PROXY_COLUMNS`, then the work-value bitset words. Ties go to the person
-    found first.
+    ``rows`` are the probers (mentees when ``forward``, else mentors). The proxy sums
+    weighted parts: the goal part comes from the list a person was found in (its best
+    over duplicates; times the mentee's ``goal_scale`` when probing from mentors),
+    values (Dice), industry and level (fit of the level difference, without the reverse
+    kind's expertise factor) are exact, and the time zone is estimated from the UTC
+    offsets as if both worked 8-hour days. ``fits`` = (goal weight, goal scale per
+    mentee, weighted fit tables: values by (shared, held together), industry by (hits,
+    known), level by difference + ``level_span``, time zone by gap in minutes); tables
+    instead of divisions keep the loop cheap. Each side is a table with one row per
+    person (int32, to stay in cache): see :data:`PROXY_COLUMNS`, then the work-value
+    bitset in 32-bit words. Ties go to the person found first.
     """
     b, width = pool.shape
     n_out = out.shape[1]
     n_cols = mentee.shape[1]
-    w_goal, w_val, w_ind, w_lvl, w_tz = weights[0], weights[1], weights[2], weights[3], weights[4]
-    n_table = level_table.shape[0]
+    w_goal, goal_scale, value_fit, industry_fit, level_fit, tz_fit = fits
+    use_values = value_fit.shape[0] > 1
+    n_table = level_fit.shape[0]
     n_people = mentor.shape[0] if forward else mentee.shape[0]
     # slot of each person in the row's distinct list, valid while seen[p] == row + 1
     seen = np.zeros(n_people, np.int32)
@@ -216,23 +216,20 @@ def shortlist(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
         for x in range(n_distinct):
             i, j = (me, person[x]) if forward else (person[x], me)
             a, z = mentee[i], mentor[j]
-            score = w_goal * (proxy[x] if forward else proxy[x] / goal_sum[i])
-            if w_val > 0:
+            score = w_goal * (proxy[x] if forward else proxy[x] * goal_scale[i])
+            if use_values:
                 inter = np.uint64(0)
-                for word in range(len(PROXY_COLUMNS), n_cols):
-                    inter += _popcount(np.uint64(a[word] & z[word]))
-                den = a[0] + z[0]
-                score += w_val * (2.0 * np.float64(inter) / den if den > 0 else 0.0)
-            if w_ind > 0 and a[3] > 0:
-                hits = np.float64((a[1] >= 0) & (a[1] == z[1])) + np.float64((a[2] >= 0) & (a[2] == z[2]))
-                score += w_ind * hits / a[3]
-            if w_lvl > 0 and a[4] >= 0 and z[4] >= 0:
-                score += w_lvl * level_table[min(max(z[4] - a[4] + level_span, 0), n_table - 1)]
-            if w_tz > 0:
-                gap = abs(a[5] - z[5])  # minutes, < 2 days
-                gap = gap - 1440 if gap >= 1440 else gap
-                gap = min(gap, 1440 - gap)
-                score += w_tz * min(max((8.0 - gap / 60.0) / target_overlap, 0.0), 1.0)
+                for word in range(len(PROXY_COLUMNS), n_cols):  # 32-bit words
+                    inter += _popcount(np.uint64(a[word] & z[word]) & np.uint64(0xFFFFFFFF))
+                score += value_fit[inter, a[0] + z[0]]
+            hits = np.int64((a[1] >= 0) & (a[1] == z[1])) + np.int64((a[2] >= 0) & (a[2] == z[2]))
+            score += industry_fit[hits, a[3]]
+            if a[4] >= 0 and z[4] >= 0:
+                score += level_fit[min(max(z[4] - a[4] + level_span, 0), n_table - 1)]
+            gap = abs(a[5] - z[5])  # minutes
+            while gap >= 1440:
+                gap -= 1440
+            score += tz_fit[min(gap, 1440 - gap)]
             proxy[x] = score
         # the n_out-th best proxy, then everyone above it and the first found at it
         scratch[:n_distinct] = proxy[:n_distinct]

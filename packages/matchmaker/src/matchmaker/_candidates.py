@@ -392,28 +392,42 @@ class _Proxy:
     remaining criteria barely differ between good pairs and are left out.
     """
 
-    weights: FloatArray  # goals, values, industry, level, time zone
-    target_overlap: float
-    mentee: IntArray  # per person: PROXY_COLUMNS, then the value bitset words
-    mentor: IntArray
-    goal_sum: FloatArray  # 0 replaced by 1
-    level_table: FloatArray
+    fits: tuple[float, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
+    mentee: npt.NDArray[np.int32]  # per person: PROXY_COLUMNS, then the value bitset words
+    mentor: npt.NDArray[np.int32]
     level_span: int
 
     @classmethod
     def of(cls, scorer: Scorer) -> _Proxy:
-        def table(p: PeopleFeatures, n_values: IntArray, known: IntArray) -> IntArray:
+        def table(p: PeopleFeatures, n_values: IntArray, known: IntArray) -> npt.NDArray[np.int32]:
             cols = (n_values, p.industry, p.function, known, p.level, p.utc_offset)
-            return np.column_stack([*cols, p.values.view(np.int64)]).astype(np.int64)
+            halves = np.stack([p.values & np.uint64(0xFFFFFFFF), p.values >> np.uint64(32)], axis=2)
+            words = halves.reshape(p.n, -1)[:, : -(-p.n_values // 32)].astype(np.uint32).view(np.int32)
+            return np.ascontiguousarray(np.column_stack([*cols, words]), dtype=np.int32)
 
         w = scorer.model.weights
+        n_val = scorer.mentees.n_values
+        # the parts as weighted tables: Dice by (shared, held together), industry by
+        # (hits, known fields), level by difference, time zone by gap in minutes
+        shared, together = np.meshgrid(np.arange(n_val + 1), np.arange(2 * n_val + 1), indexing="ij")
+        dice = np.divide(2.0 * shared, together, out=np.zeros(shared.shape), where=together > 0)
+        hits, known = np.meshgrid(np.arange(3), np.arange(3), indexing="ij")
+        industry = np.divide(hits, known, out=np.zeros(hits.shape), where=known > 0)
+        gap_hours = np.arange(721) / 60.0
+        tz = np.clip((8.0 - gap_hours) / scorer.model.target_overlap_hours, 0.0, 1.0)
+        goal_sum = np.where(scorer.goal_sum > 0, scorer.goal_sum, 1.0)
+        fits = (
+            float(w["goals"]),
+            1.0 / goal_sum,
+            w["values"] * dice if w["values"] > 0 else np.zeros((1, 1)),
+            w["industry"] * industry,
+            w["level"] * scorer._level_table,
+            w["timezone"] * tz,
+        )
         return cls(
-            np.array([w[c] for c in ("goals", "values", "industry", "level", "timezone")], dtype=np.float64),
-            float(scorer.model.target_overlap_hours),
+            fits,
             table(scorer.mentees, scorer._vals_i, scorer._ind_known),
             table(scorer.mentors, scorer._vals_j, np.zeros(scorer.n_mentors, np.int64)),
-            np.where(scorer.goal_sum > 0, scorer.goal_sum, 1.0),
-            scorer._level_table,
             scorer._level_span,
         )
 
@@ -436,9 +450,8 @@ def _select(
     """
     person = np.empty((rows.shape[0], min(n_exact, pool.shape[1])), dtype=np.int64)
     shortlist(
-        rows, pool, goal_part, forward, proxy.weights, proxy.target_overlap, proxy.mentee, proxy.mentor,
-        proxy.goal_sum, proxy.level_table, proxy.level_span, person,
-    )  # fmt: skip
+        rows, pool, goal_part, forward, proxy.mentee, proxy.mentor, proxy.fits, proxy.level_span, person
+    )
     safe = np.maximum(person, 0)
     if forward:
         score, allowed, _ = scorer.evaluate(rows[:, None], safe)
