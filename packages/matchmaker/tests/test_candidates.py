@@ -250,3 +250,16 @@ def test_shortlist_keeps_the_best_distinct_people_by_proxy(forward: bool) -> Non
             want = want + w[name] * scorer._criterion(name, i, j)
         expected = people[np.argsort(-want, kind="stable")[:12]]
         assert sorted(out[r].tolist()) == sorted(expected.tolist())
+
+
+def test_candidates_same_without_the_direct_segment_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given a pool probed with the direct segment table (the default at this size)
+    a, b = synthetic_pool(900, 250, rng=np.random.default_rng(6))
+    scorer = Scorer(ScoreModel(), a, b)
+    with_table = candidates(scorer, **PROBING)
+    # when the vocabulary is too large for the table, segments are binary searched
+    monkeypatch.setattr(matchmaker._candidates, "_SEG_TABLE_MAX", 0)
+    searched = candidates(scorer, **PROBING)
+    # then the same candidates come out
+    assert (with_table != searched).nnz == 0
+    np.testing.assert_array_equal(with_table.indices, searched.indices)

@@ -42,6 +42,7 @@ def fill_family(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
     strength: npt.NDArray[np.float32],
     seg_ids: IntArray,
     seg_ptr: IntArray,
+    seg_table: IntArray,
     n_levels: int,
     seg: IntArray,
     valid: BoolArray,
@@ -58,7 +59,9 @@ def fill_family(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
 ) -> None:
     """Fill columns ``col0 : col0 + budget`` of ``pool`` / ``goal_part`` for every row.
 
-    A row's windows are its valid lists (``seg``, ``valid``) times up to ``n_windows``
+    A list's entry range comes from ``seg_table`` when given, else from a binary search
+    over the existing segments (``seg_ids``, ``seg_ptr``). A row's windows are its valid
+    lists (``seg``, ``valid``) times up to ``n_windows``
     partner levels spread over ``lvl_lo..lvl_hi``; slots go round-robin over them. A
     window's cell is the run of a list's entries at that level with a UTC offset within
     reach of the row's ``tz``. A cell larger than the window gives a random part of itself
@@ -86,11 +89,14 @@ def fill_family(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
                 w_fac[count] = gfac[r, li]
                 # the list's entry range: empty when nobody is in it
                 s = seg[r, li]
-                at = _lower_bound(seg_ids, 0, n_seg, s)
-                if at < n_seg and seg_ids[at] == s:
-                    w_lo[count], w_hi[count] = seg_ptr[at], seg_ptr[at + 1]
+                if seg_table.shape[0]:
+                    w_lo[count], w_hi[count] = seg_table[s], seg_table[s + 1]
                 else:
-                    w_lo[count] = w_hi[count] = 0
+                    at = _lower_bound(seg_ids, 0, n_seg, s)
+                    if at < n_seg and seg_ids[at] == s:
+                        w_lo[count], w_hi[count] = seg_ptr[at], seg_ptr[at + 1]
+                    else:
+                        w_lo[count] = w_hi[count] = 0
                 # the partner level: one window reads the middle level, several spread
                 lv = lvl_lo[r] + (w * span) // max(n_lv - 1, 1) if n_lv > 1 else (lvl_lo[r] + lvl_hi[r]) // 2
                 w_start[count] = (s * n_levels + lv) * N_TZ  # the cell's base key, for now

@@ -32,6 +32,7 @@ _LEVEL_WINDOWS = 3  # at most this many partner levels are probed per list
 _FACET_VALUES = 3  # the first three work values (and their pairs) of each person are indexed
 # partner-level windows per list, by family (more windows: better level coverage, more searches)
 _WINDOWS = {"goal_pair": 1, "goal": 3, "value": 1, "near": 3}
+_SEG_TABLE_MAX = 1 << 22  # possible segments (language blocks x goals x value keys) for a direct table
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,7 @@ class _Index:
     strength: npt.NDArray[np.float32]  # coverage of the list's goal (or goal weight); 0 for "any"
     seg_ids: IntArray  # the segments that exist, sorted
     seg_ptr: IntArray  # entries of the s-th existing segment are seg_ptr[s]:seg_ptr[s+1]
+    seg_table: IntArray  # entries of segment s are seg_table[s]:seg_table[s+1] (empty: too many)
     block_of_lang: IntArray  # language id -> block id (-1: nobody indexed speaks it)
     n_goal_keys: int  # n_skills + 1
     n_values: int
@@ -205,8 +207,13 @@ def _build_index(
     first[1:] = seg[1:] != seg[:-1]
     starts = np.flatnonzero(first)
     seg_ptr = np.append(starts, seg.shape[0]).astype(np.int64)
+    # a direct table of every possible segment's range, when small: one lookup per probe
+    # window instead of a binary search over the segments that exist
+    seg_table = (
+        np.searchsorted(seg, np.arange(n_seg + 1)) if n_seg <= _SEG_TABLE_MAX else np.zeros(0, np.int64)
+    )
     return _Index(
-        keys[order], x[order], st[order].astype(np.float32), seg[starts], seg_ptr, block_of_lang,
+        keys[order], x[order], st[order].astype(np.float32), seg[starts], seg_ptr, seg_table, block_of_lang,
         n_sk + 1, n_val, n_levels,
     )  # fmt: skip
 
@@ -264,8 +271,8 @@ def _family(
     b, n_lists = seg.shape
     rand = rng.random((b, n_lists * n_windows))
     fill_family(
-        index.keys, index.people, index.strength, index.seg_ids, index.seg_ptr, index.n_levels,
-        seg, valid, gfac, lvl_lo, lvl_hi, tz, n_windows, rand, pool, goal_part, col0, budget,
+        index.keys, index.people, index.strength, index.seg_ids, index.seg_ptr, index.seg_table,
+        index.n_levels, seg, valid, gfac, lvl_lo, lvl_hi, tz, n_windows, rand, pool, goal_part, col0, budget,
     )  # fmt: skip
 
 
