@@ -218,6 +218,23 @@ def _build_index(
     )  # fmt: skip
 
 
+def _indexed(
+    side: _Side,
+    prober: _Side,
+    e_x: IntArray,
+    e_g: IntArray,
+    e_strength: FloatArray,
+    *,
+    n_sk: int,
+    use_values: bool,
+    cross: bool,
+    rng: np.random.Generator,
+) -> tuple[_Index, IntArray, IntArray]:
+    """:func:`_build_index` of ``side``, with the language blocks of ``prober`` (:func:`_blocks`)."""
+    index = _build_index(side, e_x, e_g, e_strength, n_sk=n_sk, use_values=use_values, cross=cross, rng=rng)
+    return (index, *_blocks(index, prober))
+
+
 def _blocks(index: _Index, prober: _Side) -> tuple[IntArray, IntArray]:
     """Per prober: the widest language block it can use, and its first-language block."""
     n_blocks = index.block_of_lang.shape[0]
@@ -755,24 +772,25 @@ def candidates(
 
     # forward: mentors listed under the goals they cover (strength = coverage)
     threads = n_threads if n_threads is not None else min(4, os.cpu_count() or 1)
-    # the chunks, and before them the two indexes, run on worker threads (the sorts and
-    # the compiled kernels release the GIL)
+    # the two indexes, then the chunks, run on worker threads (the sorts and the compiled
+    # kernels release the GIL); a chunk waits only for the index it probes
     with ThreadPoolExecutor(max_workers=max(1, threads)) as ex:
         cov_j, cov_g = scorer.cov_keys // n_sk, scorer.cov_keys % n_sk
+        # forward: mentors listed under the goals they cover (strength = coverage)
         fwd_job = ex.submit(
-            _build_index, mentor_side, cov_j, cov_g, scorer.cov_vals,
+            _indexed, mentor_side, mentee_side, cov_j, cov_g, scorer.cov_vals,
             n_sk=n_sk, use_values=use_values, cross=True, rng=np.random.default_rng(seeds[0]),
+        )  # fmt: skip
+        # reverse: mentees listed under their goals (strength = goal weight)
+        gr, gc = np.nonzero(scorer.goal_w > 0)
+        rev_job = ex.submit(
+            _indexed, mentee_side, mentor_side, gr, scorer.goal_idx[gr, gc], scorer.goal_w[gr, gc],
+            n_sk=n_sk, use_values=use_values, cross=False, rng=np.random.default_rng(seeds[1]),
         )  # fmt: skip
         n_gl = min(3, scorer.goal_idx.shape[1])
         mentee_goals = np.where(scorer.goal_w[:, :n_gl] > 0, scorer.goal_idx[:, :n_gl], -1)
         gsum = np.where(scorer.goal_sum > 0, scorer.goal_sum, 1.0)
         mentee_gfac = scorer.goal_w[:, :n_gl] / gsum[:, None]
-        # reverse: mentees listed under their goals (strength = goal weight)
-        gr, gc = np.nonzero(scorer.goal_w > 0)
-        rev_job = ex.submit(
-            _build_index, mentee_side, gr, scorer.goal_idx[gr, gc], scorer.goal_w[gr, gc],
-            n_sk=n_sk, use_values=use_values, cross=False, rng=np.random.default_rng(seeds[1]),
-        )  # fmt: skip
         # a mentor probes with its three best-covered goals (factor = its coverage)
         by = np.lexsort((-scorer.cov_vals, cov_j))
         rank = np.arange(by.shape[0]) - np.searchsorted(cov_j[by], cov_j[by])
@@ -782,9 +800,6 @@ def candidates(
         mentor_goals[cov_j[by][top3], rank[top3]] = cov_g[by][top3]
         mentor_gfac[cov_j[by][top3], rank[top3]] = scorer.cov_vals[by][top3]
 
-        fwd, rev = fwd_job.result(), rev_job.result()
-        fwd_w, fwd_p = _blocks(fwd, mentee_side)
-        rev_w, rev_p = _blocks(rev, mentor_side)
         fwd_starts = list(range(0, n, chunk_rows))
         rev_starts = list(range(0, m, chunk_rows)) if mentor_k > 0 else []
         fwd_rngs = [np.random.default_rng(x) for x in seeds[2].spawn(len(fwd_starts))]
@@ -796,9 +811,10 @@ def candidates(
             rows = np.arange(fwd_starts[idx], min(n, fwd_starts[idx] + chunk_rows))
             rows = rows[np.argsort(-scorer.goal_count[rows], kind="stable")]
             a, z = _level_range(mentee_side.level[rows], lo, hi, sign, n_lv)
+            fwd, widest, primary = fwd_job.result()
             pool, gp = _probe(
                 fwd, mentee_side, rows, goals=mentee_goals[rows], goal_fac=mentee_gfac[rows],
-                lvl_lo=a, lvl_hi=z, widest=fwd_w, primary=fwd_p, budgets=budgets, use_values=use_values,
+                lvl_lo=a, lvl_hi=z, widest=widest, primary=primary, budgets=budgets, use_values=use_values,
                 rng=fwd_rngs[idx],
             )  # fmt: skip
             r, person, v = _select(scorer, rows, pool, gp, proxy, n_exact=n_exact, k=k, forward=True)
@@ -807,10 +823,11 @@ def candidates(
         def reverse(idx: int) -> tuple[IntArray, IntArray, FloatArray]:
             rows = np.arange(rev_starts[idx], min(m, rev_starts[idx] + chunk_rows))
             a, z = _level_range(mentor_side.level[rows], lo, hi, -sign, n_lv)
+            rev, widest, primary = rev_job.result()
             pool, gp = _probe(
                 rev, mentor_side, rows, goals=mentor_goals[rows], goal_fac=mentor_gfac[rows],
-                lvl_lo=a, lvl_hi=z, widest=rev_w, primary=rev_p, budgets=rev_budgets, use_values=use_values,
-                rng=rev_rngs[idx],
+                lvl_lo=a, lvl_hi=z, widest=widest, primary=primary, budgets=rev_budgets,
+                use_values=use_values, rng=rev_rngs[idx],
             )  # fmt: skip
             r, person, v = _select(scorer, rows, pool, gp, proxy, n_exact=n_exact, k=mentor_k, forward=False)
             return person, rows[r], v
