@@ -682,12 +682,16 @@ def candidates(
     lists only when weighted (or a must).
 
     *Proxy.* Goal part from the list a person was found in (coverage x goal weight),
-    values, industry and level exactly, time zone from the UTC offsets; language,
-    availability, preferences and hard rules only in the exact score.
+    values, industry and level exactly (level without the reverse kind's expertise
+    factor), time zone from the UTC offsets; language, availability, preferences and
+    hard rules only in the exact score.
 
-    *Cost.* ``O((n_mentees + n_mentors) * probes)`` vectorised operations plus sorting the
-    index (``O(nnz(expertise) * 7 * log)``); memory is linear in the people and the
-    output. There is no ``n_mentees x n_mentors`` step.
+    *Cost.* ``O((n_mentees + n_mentors) * probes)`` for reading the windows and
+    shortlisting by proxy (compiled kernels, :mod:`matchmaker._candidate_kernels`),
+    ``O((n_mentees + n_mentors) * n_exact)`` exactly scored pairs (vectorised
+    :meth:`Scorer.evaluate`), plus sorting the index (``O(nnz(expertise) * 7 * log)``);
+    memory is linear in the people and the output. There is no ``n_mentees x n_mentors``
+    step.
 
     *Measured optimality loss* (``benchmarks/bench_candidates.py``, synthetic pools,
     default weights and parameters, mean capacity n/m, total fit of :func:`matchmaker.assign`
@@ -698,8 +702,8 @@ def candidates(
     ==================  ==========================  ==============================
     1,000 x 400         exact top-k (default)       0.027 %
     3,000 x 1,000       exact top-k (default)       0.072 %
-    3,000 x 1,000       probing (forced)            0.44 %
-    20,000 x 5,000      probing (default)           0.92 % (vs exhaustive top-24)
+    3,000 x 1,000       probing (forced)            0.43 %
+    20,000 x 5,000      probing (default)           0.97 % (vs the optimum over all pairs)
     20,000 x 5,000      probing, ``probes=64``      2.2 %
     ==================  ==========================  ==============================
 
@@ -707,9 +711,10 @@ def candidates(
     random part of a big list, so among many near-equivalent mentors it often misses
     the very best (the median mentee still finds its best mentor; the mean gap of the
     best found is about 0.004 in score). Larger ``probes``, ``n_exact``, ``k`` and
-    ``mentor_k`` trade time for less loss (``k=24`` removes about a third of it). At
-    100,000 x 25,000 the default setting takes about 5 s wall / 7.4 s CPU on the shared
-    2-core benchmark machine (``probes=64``: 4.5 s CPU).
+    ``mentor_k`` trade time for less loss, slowly: at 20,000 x 5,000, ``n_exact=64``
+    gives 0.92 %, ``k=16`` 0.89 %, ``probes=256, n_exact=64`` 0.79 %. At 100,000 x
+    25,000 the default setting takes 2.2-2.9 s wall / 4.3-5.3 s CPU, scorer setup
+    included, on the shared 2-core benchmark machine (``probes=64``: 1.9 s wall).
 
     References
     ----------
