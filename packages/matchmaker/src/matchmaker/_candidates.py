@@ -218,23 +218,6 @@ def _build_index(
     )  # fmt: skip
 
 
-def _indexed(
-    side: _Side,
-    prober: _Side,
-    e_x: IntArray,
-    e_g: IntArray,
-    e_strength: FloatArray,
-    *,
-    n_sk: int,
-    use_values: bool,
-    cross: bool,
-    rng: np.random.Generator,
-) -> tuple[_Index, IntArray, IntArray]:
-    """:func:`_build_index` of ``side``, with the language blocks of ``prober`` (:func:`_blocks`)."""
-    index = _build_index(side, e_x, e_g, e_strength, n_sk=n_sk, use_values=use_values, cross=cross, rng=rng)
-    return (index, *_blocks(index, prober))
-
-
 def _blocks(index: _Index, prober: _Side) -> tuple[IntArray, IntArray]:
     """Per prober: the widest language block it can use, and its first-language block."""
     n_blocks = index.block_of_lang.shape[0]
@@ -780,18 +763,28 @@ def candidates(
     # the two indexes, then the chunks, run on worker threads (the sorts and the compiled
     # kernels release the GIL); a chunk waits only for the index it probes
     with ThreadPoolExecutor(max_workers=max(1, threads)) as ex:
+
+        def indexed(
+            side: _Side,
+            prober: _Side,
+            entries: tuple[IntArray, IntArray, FloatArray],
+            *,
+            cross: bool,
+            seed: int,
+        ) -> tuple[_Index, IntArray, IntArray]:
+            rng = np.random.default_rng(seeds[seed])
+            index = _build_index(side, *entries, n_sk=n_sk, use_values=use_values, cross=cross, rng=rng)
+            return (index, *_blocks(index, prober))
+
         cov_j, cov_g = scorer.cov_keys // n_sk, scorer.cov_keys % n_sk
         # forward: mentors listed under the goals they cover (strength = coverage)
         fwd_job = ex.submit(
-            _indexed, mentor_side, mentee_side, cov_j, cov_g, scorer.cov_vals,
-            n_sk=n_sk, use_values=use_values, cross=True, rng=np.random.default_rng(seeds[0]),
-        )  # fmt: skip
+            indexed, mentor_side, mentee_side, (cov_j, cov_g, scorer.cov_vals), cross=True, seed=0
+        )
         # reverse: mentees listed under their goals (strength = goal weight)
         gr, gc = np.nonzero(scorer.goal_w > 0)
-        rev_job = ex.submit(
-            _indexed, mentee_side, mentor_side, gr, scorer.goal_idx[gr, gc], scorer.goal_w[gr, gc],
-            n_sk=n_sk, use_values=use_values, cross=False, rng=np.random.default_rng(seeds[1]),
-        )  # fmt: skip
+        goal_entries = (gr, scorer.goal_idx[gr, gc], scorer.goal_w[gr, gc])
+        rev_job = ex.submit(indexed, mentee_side, mentor_side, goal_entries, cross=False, seed=1)
         n_gl = min(3, scorer.goal_idx.shape[1])
         mentee_goals = np.where(scorer.goal_w[:, :n_gl] > 0, scorer.goal_idx[:, :n_gl], -1)
         gsum = np.where(scorer.goal_sum > 0, scorer.goal_sum, 1.0)
