@@ -110,8 +110,8 @@ def test_sparse_assign_equals_lp(inst, objective) -> None:
 
 @pytest.mark.parametrize("objective", ["participation", "score"])
 def test_overpriced_warm_start_is_repaired_to_the_optimum(objective: str) -> None:
-    # given: every mentor starts far too expensive, so mentors end with room left and a
-    # positive price, which the reverse paths must repair (some mentees stay unmatched)
+    # given: every mentor starts far too expensive and nobody is seated, so every mentor
+    # has room and a positive price: the price floor must bring them all down
     sub = random_graph(5, 200, 60, 3)
     capacity = np.random.default_rng(6).integers(1, 4, size=60)
     real = _auction._auction_prices
@@ -131,8 +131,61 @@ def test_overpriced_warm_start_is_repaired_to_the_optimum(objective: str) -> Non
     assert_duals_prove(sub, ours, capacity)
 
 
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("objective", ["participation", "score"])
+def test_randomly_overpriced_warm_start_is_repaired_to_the_optimum(seed: int, objective: str) -> None:
+    # given: the auction's own guesses, but each mentor's price raised by a random part of
+    # the weight range, so some mentees stay seated while mentors they could use are left
+    # with room and a price the floor cannot clear (the reverse paths must)
+    sub = random_graph(seed, 120, 40, 4)
+    capacity = np.random.default_rng(seed).integers(1, 5, size=40)
+    real = _auction._auction_prices
+
+    def overpriced(*args):
+        prices, guess, _ = real(*args)
+        weights = args[5]
+        rise = np.random.default_rng(seed).integers(0, int(weights.max() - weights.min()) + 1, prices.shape)
+        return prices + rise, guess, True
+
+    # when
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_auction, "_auction_prices", overpriced)
+        ours = solve_auction(sub, capacity, objective)
+    flow = solve_flow(sub, capacity, objective)
+    # then
+    assert_same_optimum(sub, ours, flow)
+    assert ours is not None
+    assert_duals_prove(sub, ours, capacity)
+
+
+def test_repair_clears_a_price_the_floor_cannot() -> None:
+    # given: one mentee seated at mentor 0 but only just preferring it to mentor 1, which
+    # has room and a price above zero; lowering mentor 1 to zero means raising the
+    # mentee's profit, so mentor 0's price must fall too (a reverse path, not the floor)
+    sub = as_candidates(sp.csr_array(np.array([[0.9, 0.5]])))
+    capacity = np.array([1, 1])
+    real = _auction._auction_prices
+
+    def warm(*args):
+        _, guess, _ = real(*args)
+        w_0, w_1 = args[5]
+        delta = w_1 // 4
+        return np.array([w_0 - w_1 + delta, 2 * delta]), np.zeros_like(guess), True
+
+    # when
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_auction, "_auction_prices", warm)
+        ours = solve_auction(sub, capacity, "score")
+    # then the mentee keeps mentor 0, mentor 1 ends at price zero, and the duals prove it
+    assert ours is not None
+    assert ours.chosen.tolist() == [True, False]
+    assert ours.duals is not None
+    assert ours.duals.col[1] == 0
+    assert_duals_prove(sub, ours, capacity)
+
+
 def test_repair_can_pull_an_unmatched_mentee_in() -> None:
-    # given: mentee 1 can only use mentor 0; a warm price keeps it out until the repair
+    # given: mentee 1 can only use mentor 0; a warm price keeps it out until it is lowered
     sub = as_candidates(sp.csr_array(np.array([[0.9, 0.5], [0.4, 0.0]])))
     sub = Candidates(sub.rows[:3], sub.cols[:3], sub.scores[:3], sub.shape)  # drop (1, 1)
     capacity = np.array([1, 1])

@@ -5,8 +5,9 @@ with integer weights: each mentee in turn is added along a shortest augmenting p
 (Dijkstra on reduced costs, mentors as nodes, "stay unmatched" as an extra terminal),
 and mentor prices rise by the distances, so that afterwards every pair satisfies
 ``u_i + v_j >= w_ij`` with equality on the matching. A mentor with room left must cost
-nothing; where a warm price broke that, a reverse shortest path moves the spare place
-to a mentor whose price can drop to zero, or to an unmatched mentee who can take it.
+nothing; where a warm price broke that, the price first drops as far as the seated
+mentees allow, and then a reverse shortest path moves the spare place to a mentor whose
+price can drop to zero, or to an unmatched mentee who can take it.
 On its own this method is slow when capacity is tight: the last mentees each search
 most of the graph for a free place. So prices are first estimated by an auction
 (Bertsekas), in two coarse epsilon-scaling phases and a reverse pass for places left
@@ -444,6 +445,18 @@ def _augment(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
             state[i, 0], state[i, 1] = j, arcs[own, 1]
         else:
             pending[i] = indptr[i + 1] > indptr[i]
+    # A mentor left with room by mentees that were not seated costs too much: lower its
+    # price as far as every seated mentee elsewhere still sits at a best choice. Fewer
+    # such mentors need the (costly) repair below, and pending mentees see them cheaper.
+    for j in range(m):
+        if load[j] < cap[j] and price[j] > 0:
+            floor = np.int64(0)
+            for q in range(col_ptr[j], col_ptr[j + 1]):
+                k = col_rows[q]
+                y = state[k, 0]
+                if y >= 0 and y != j:
+                    floor = max(floor, col_w[q] - (state[k, 1] - price[y]))
+            price[j] = min(price[j], floor)
 
     scans = 0
     for s in range(n):
