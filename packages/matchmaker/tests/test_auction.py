@@ -108,27 +108,38 @@ def test_sparse_assign_equals_lp(inst, objective) -> None:
 # ----------------------------------------------------------------------------- the repair
 
 
+def solved_with_warm_start(
+    sub: Candidates, capacity: np.ndarray, objective: str, warm
+) -> FlowSolution | None:
+    """``solve_auction`` with the auction's (prices, guesses) from ``warm(prices, guesses, weights)``."""
+    real = _auction._auction_prices
+
+    def patched(*args):
+        prices, guess, _ = real(*args)
+        return (*warm(prices, guess, args[5]), True)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_auction, "_auction_prices", patched)
+        return solve_auction(sub, capacity, objective)
+
+
+def assert_repaired_to_the_optimum(sub: Candidates, capacity: np.ndarray, objective: str, warm) -> None:
+    ours = solved_with_warm_start(sub, capacity, objective, warm)
+    assert_same_optimum(sub, ours, solve_flow(sub, capacity, objective))
+    assert ours is not None
+    assert_duals_prove(sub, ours, capacity)
+
+
 @pytest.mark.parametrize("objective", ["participation", "score"])
 def test_overpriced_warm_start_is_repaired_to_the_optimum(objective: str) -> None:
     # given: every mentor starts far too expensive and nobody is seated, so every mentor
     # has room and a positive price: the price floor must bring them all down
     sub = random_graph(5, 200, 60, 3)
     capacity = np.random.default_rng(6).integers(1, 4, size=60)
-    real = _auction._auction_prices
-
-    def overpriced(*args):
-        prices, guess, _ = real(*args)
-        return prices + 2**55, np.full_like(guess, -1), True
-
-    # when
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_auction, "_auction_prices", overpriced)
-        ours = solve_auction(sub, capacity, objective)
-    flow = solve_flow(sub, capacity, objective)
-    # then
-    assert_same_optimum(sub, ours, flow)
-    assert ours is not None
-    assert_duals_prove(sub, ours, capacity)
+    # when solved from that start, then the optimum is reached and proven
+    assert_repaired_to_the_optimum(
+        sub, capacity, objective, lambda prices, guess, _: (prices + 2**55, np.full_like(guess, -1))
+    )
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -139,23 +150,13 @@ def test_randomly_overpriced_warm_start_is_repaired_to_the_optimum(seed: int, ob
     # with room and a price the floor cannot clear (the reverse paths must)
     sub = random_graph(seed, 120, 40, 4)
     capacity = np.random.default_rng(seed).integers(1, 5, size=40)
-    real = _auction._auction_prices
 
-    def overpriced(*args):
-        prices, guess, _ = real(*args)
-        weights = args[5]
-        rise = np.random.default_rng(seed).integers(0, int(weights.max() - weights.min()) + 1, prices.shape)
-        return prices + rise, guess, True
+    def overpriced(prices, guess, weights):
+        spread = int(weights.max() - weights.min()) + 1
+        return prices + np.random.default_rng(seed).integers(0, spread, prices.shape), guess
 
-    # when
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_auction, "_auction_prices", overpriced)
-        ours = solve_auction(sub, capacity, objective)
-    flow = solve_flow(sub, capacity, objective)
-    # then
-    assert_same_optimum(sub, ours, flow)
-    assert ours is not None
-    assert_duals_prove(sub, ours, capacity)
+    # when solved from that start, then the optimum is reached and proven
+    assert_repaired_to_the_optimum(sub, capacity, objective, overpriced)
 
 
 def test_repair_clears_a_price_the_floor_cannot() -> None:
@@ -164,18 +165,14 @@ def test_repair_clears_a_price_the_floor_cannot() -> None:
     # mentee's profit, so mentor 0's price must fall too (a reverse path, not the floor)
     sub = as_candidates(sp.csr_array(np.array([[0.9, 0.5]])))
     capacity = np.array([1, 1])
-    real = _auction._auction_prices
 
-    def warm(*args):
-        _, guess, _ = real(*args)
-        w_0, w_1 = args[5]
+    def warm(prices, guess, weights):
+        w_0, w_1 = weights
         delta = w_1 // 4
-        return np.array([w_0 - w_1 + delta, 2 * delta]), np.zeros_like(guess), True
+        return np.array([w_0 - w_1 + delta, 2 * delta]), np.zeros_like(guess)
 
     # when
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_auction, "_auction_prices", warm)
-        ours = solve_auction(sub, capacity, "score")
+    ours = solved_with_warm_start(sub, capacity, "score", warm)
     # then the mentee keeps mentor 0, mentor 1 ends at price zero, and the duals prove it
     assert ours is not None
     assert ours.chosen.tolist() == [True, False]
@@ -189,15 +186,12 @@ def test_repair_can_pull_an_unmatched_mentee_in() -> None:
     sub = as_candidates(sp.csr_array(np.array([[0.9, 0.5], [0.4, 0.0]])))
     sub = Candidates(sub.rows[:3], sub.cols[:3], sub.scores[:3], sub.shape)  # drop (1, 1)
     capacity = np.array([1, 1])
-    real = _auction._auction_prices
 
-    def overpriced(*args):
-        prices, guess, _ = real(*args)
-        return prices + np.array([2**55, 0]), np.full_like(guess, -1), True
+    def warm(prices, guess, _weights):
+        return prices + np.array([2**55, 0]), np.full_like(guess, -1)
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_auction, "_auction_prices", overpriced)
-        ours = solve_auction(sub, capacity, "participation")
+    # when
+    ours = solved_with_warm_start(sub, capacity, "participation", warm)
     # then: both matched (0 -> 1, 1 -> 0), as participation demands
     assert ours is not None
     assert sorted(zip(sub.rows[ours.chosen].tolist(), sub.cols[ours.chosen].tolist(), strict=True)) == [
