@@ -1,9 +1,10 @@
 """Compiled inner loops of candidate generation (see :mod:`matchmaker._candidates`).
 
 Per prober row they read probe windows out of the sorted index lists and shortlist the
-distinct people found by a cheap proxy of the score. Exact scoring stays with
-:class:`~matchmaker.Scorer`, so candidate scores keep equal to full scoring. The
-kernels release the GIL: the chunk threads of ``candidates`` run them in parallel.
+distinct people found by a cheap proxy of the score; a last one assembles the candidate
+pairs as CSR. Exact scoring stays with :class:`~matchmaker.Scorer`, so candidate scores
+stay equal to full scoring. The kernels release the GIL: the chunk threads of
+``candidates`` run them in parallel.
 """
 
 from __future__ import annotations
