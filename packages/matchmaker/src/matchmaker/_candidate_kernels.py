@@ -62,8 +62,8 @@ def fill_family(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
 
     A list's entry range comes from ``seg_table`` when given, else from a binary search
     over the existing segments (``seg_ids``, ``seg_ptr``). A row's windows are its valid
-    lists (``seg``, ``valid``) times up to ``n_windows``
-    partner levels spread over ``lvl_lo..lvl_hi``; slots go round-robin over them. A
+    lists (``seg``, ``valid``) times up to ``n_windows`` partner levels spread over
+    ``lvl_lo..lvl_hi``; slots go round-robin over them. A
     window's cell is the run of a list's entries at that level with a UTC offset within
     reach of the row's ``tz``. A cell larger than the window gives a random part of itself
     (``rand``, one number per window), a smaller one is read whole and the window widens
@@ -86,18 +86,18 @@ def fill_family(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
         for li in range(n_lists):
             if not valid[r, li]:
                 continue
+            # the list's entry range (empty when nobody is in it), shared by its windows
+            s = seg[r, li]
+            list_lo = list_hi = 0
+            if seg_table.shape[0]:
+                list_lo, list_hi = seg_table[s], seg_table[s + 1]
+            else:
+                at = _lower_bound(seg_ids, 0, n_seg, s)
+                if at < n_seg and seg_ids[at] == s:
+                    list_lo, list_hi = seg_ptr[at], seg_ptr[at + 1]
             for w in range(n_lv):
                 w_fac[count] = gfac[r, li]
-                # the list's entry range: empty when nobody is in it
-                s = seg[r, li]
-                if seg_table.shape[0]:
-                    w_lo[count], w_hi[count] = seg_table[s], seg_table[s + 1]
-                else:
-                    at = _lower_bound(seg_ids, 0, n_seg, s)
-                    if at < n_seg and seg_ids[at] == s:
-                        w_lo[count], w_hi[count] = seg_ptr[at], seg_ptr[at + 1]
-                    else:
-                        w_lo[count] = w_hi[count] = 0
+                w_lo[count], w_hi[count] = list_lo, list_hi
                 # the partner level: one window reads the middle level, several spread
                 lv = lvl_lo[r] + (w * span) // max(n_lv - 1, 1) if n_lv > 1 else (lvl_lo[r] + lvl_hi[r]) // 2
                 w_start[count] = (s * n_levels + lv) * N_TZ  # the cell's base key, for now
@@ -192,7 +192,7 @@ def shortlist(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
     n_out = out.shape[1]
     n_cols = mentee.shape[1]
     w_goal, goal_scale, value_fit, industry_fit, level_fit, tz_fit = fits
-    use_values = value_fit.shape[0] > 1
+    use_values = value_fit.any()  # all zero when values weigh nothing: skip the popcounts
     n_table = level_fit.shape[0]
     n_people = mentor.shape[0] if forward else mentee.shape[0]
     # slot of each person in the row's distinct list, valid while seen[p] == row + 1

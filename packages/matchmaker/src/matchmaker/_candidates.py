@@ -426,7 +426,7 @@ class _Proxy:
         fits = (
             float(w["goals"]),
             1.0 / goal_sum,
-            w["values"] * dice if w["values"] > 0 else np.zeros((1, 1)),
+            w["values"] * dice,
             w["industry"] * industry,
             w["level"] * scorer._level_table,
             w["timezone"] * tz,
