@@ -161,14 +161,15 @@ def test_candidates_empty_pools_and_bad_input() -> None:
     empty = people_features([], n_skills=200, n_values=a.n_values, n_languages=a.n_languages)
     assert candidates(ScoreModel(), empty, b).shape == (0, 3)
     assert candidates(ScoreModel(), a, empty).shape == (5, 0)
-    for kwargs, match in [
+    bad: list[tuple[dict[str, Any], str]] = [
         ({"k": 0}, "k"),
         ({"mentor_k": -1}, "mentor_k"),
         ({"n_exact": 4, "k": 8}, "n_exact"),
         ({"probes": 10, "n_exact": 20}, "probes"),
         ({"chunk_rows": 0}, "chunk_rows"),
         ({"min_candidates": -1}, "min_candidates"),
-    ]:
+    ]
+    for kwargs, match in bad:
         with pytest.raises(ValueError, match=match):
             candidates(ScoreModel(), a, b, **kwargs)
     with pytest.raises(ValueError, match="mentees and mentors"):
@@ -218,8 +219,9 @@ def _with(people: PeopleFeatures, **changes: Any) -> PeopleFeatures:
     return type(people)(**fields)
 
 
+@pytest.mark.parametrize("priced", [False, True])
 @pytest.mark.parametrize("forward", [True, False])
-def test_shortlist_keeps_the_best_distinct_people_by_proxy(forward: bool) -> None:
+def test_shortlist_keeps_the_best_distinct_people_by_proxy(forward: bool, priced: bool) -> None:
     # given probed pools with repeats and empty slots, and their goal parts
     from matchmaker._candidate_kernels import shortlist
     from matchmaker._candidates import _Proxy
@@ -231,9 +233,13 @@ def test_shortlist_keeps_the_best_distinct_people_by_proxy(forward: bool) -> Non
     pool = rng.integers(-1, 80 if forward else 300, (40, 60))
     goal_part = rng.random((40, 60))
     proxy = _Proxy.of(scorer)
+    # (priced: each probed person carries a dual, in proxy units, to subtract)
+    price = rng.random(80 if forward else 300) * 5.0 if priced else np.zeros(80 if forward else 300)
     # when
     out = np.empty((40, 12), dtype=np.int64)
-    shortlist(rows, pool, goal_part, forward, proxy.mentee, proxy.mentor, proxy.fits, proxy.level_span, out)
+    shortlist(
+        rows, pool, goal_part, forward, proxy.mentee, proxy.mentor, proxy.fits, proxy.level_span, price, out
+    )
     # then each row keeps its 12 best distinct people by the proxy, computed here from
     # the scorer's own criteria (a person's goal part is its best over its repeats)
     w = scorer.model.weights
@@ -248,6 +254,7 @@ def test_shortlist_keeps_the_best_distinct_people_by_proxy(forward: bool) -> Non
         want = w["goals"] * goal + w["timezone"] * tz
         for name in ("values", "industry", "level"):
             want = want + w[name] * scorer._criterion(name, i, j)
+        want = want - price[people]
         expected = people[np.argsort(-want, kind="stable")[:12]]
         assert sorted(out[r].tolist()) == sorted(expected.tolist())
 

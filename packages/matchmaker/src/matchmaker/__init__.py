@@ -21,6 +21,7 @@ from matchmaker._features import (
 from matchmaker._greedy import greedy_assign
 from matchmaker._group import form_groups
 from matchmaker._peer import pair_peers
+from matchmaker._pool import assign_pool
 from matchmaker._rematch import RematchResult, rematch
 from matchmaker._result import MatchResult
 from matchmaker._roommates import stable_roommates
@@ -50,6 +51,7 @@ __all__ = [
     "Scorer",
     "SkillTextMatcher",
     "assign",
+    "assign_pool",
     "candidates",
     "explain",
     "form_groups",

@@ -13,6 +13,7 @@ Two exact engines are used, chosen by the shape of the problem:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 
 from matchmaker._auction import solve_assignment
+from matchmaker._duals import AssignmentDuals
 from matchmaker._priced import dense_top_k, solve_dense_priced
 from matchmaker._result import MatchResult
 from matchmaker._validation import (
@@ -195,14 +197,18 @@ def assign(
         keep &= cand.scores >= 0
     sub = Candidates(cand.rows[keep], cand.cols[keep], cand.scores[keep], cand.shape)
 
+    duals = None
     if len(sub) == 0:
         rows, cols, bound, solver = empty_ints(), empty_ints(), 0.0, "none"
     elif dense is not None and _lsa_fits(sub, residual, free_row, objective):
         rows, cols = _solve_lsa(sub, residual, free_row)
         bound, solver = 0.0, "scipy-lsa"
     else:
-        rows, cols, bound, solver = _solve_sparse(sub, residual, objective)
-    return _result(
+        sol, solver = solve_assignment(sub, residual, objective)
+        chosen = np.flatnonzero(sol.chosen)
+        rows, cols, bound = sub.rows[chosen], sub.cols[chosen], sol.error_bound
+        duals = None if sol.duals is None else _score_duals(sol.duals, sol.scale, residual, free_row)
+    result = _result(
         lock,
         lock_scores,
         rows,
@@ -212,6 +218,7 @@ def assign(
         stats={"n_candidates": float(len(cand)), "score_error_bound": float(bound)},
         start=start,
     )
+    return result if duals is None else dataclasses.replace(result, duals=duals)
 
 
 def top_k_candidates(scores: Any, k: int, *, per_mentor: int = 0) -> sp.csr_array:
@@ -420,9 +427,16 @@ def _solve_lsa(
     return row_ids[r[ok]].astype(np.int64), col_ids[c[ok]].astype(np.int64)
 
 
-def _solve_sparse(
-    sub: Candidates, residual: IntArray, objective: str
-) -> tuple[IntArray, IntArray, float, str]:
-    sol, solver = solve_assignment(sub, residual, objective)
-    chosen = np.flatnonzero(sol.chosen)
-    return sub.rows[chosen], sub.cols[chosen], sol.error_bound, solver
+def _score_duals(
+    duals: AssignmentDuals, scale: float, residual: IntArray, free_row: npt.NDArray[np.bool_]
+) -> tuple[FloatArray, FloatArray]:
+    """The solver's integer duals in score units, for pricing left-out pairs.
+
+    A locked mentee cannot move and a mentor full of locked pairs cannot take anyone:
+    both get ``+inf`` so that no pair of theirs ever prices out.
+    """
+    profit = duals.row / scale
+    price = duals.col / scale
+    profit[~free_row] = np.inf
+    price[residual <= 0] = np.inf
+    return profit, price

@@ -33,6 +33,12 @@ _FACET_VALUES = 3  # the first three work values (and their pairs) of each perso
 # partner-level windows per list, by family (more windows: better level coverage, more searches)
 _WINDOWS = {"goal_pair": 1, "goal": 3, "value": 1, "near": 3}
 _SEG_TABLE_MAX = 1 << 22  # possible segments (language blocks x goals x value keys) for a direct table
+# a left-out pair must beat the duals by more than this (score units) to be worth adding:
+# smaller gains are rounding noise of the solver's integer weights
+_PRICED_OUT = 1e-9
+# partner levels a mentor reaches beyond its window when pricing: cheap mentors are
+# often the ones whose ideal mentees are scarce
+_PRICING_REACH = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,6 +445,35 @@ class _Proxy:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Pricing:
+    """LP duals of an assignment on earlier candidates, for finding pairs that price out.
+
+    A pair left out can improve that assignment only if its score exceeds
+    ``profit[i] + price[j]`` (:attr:`matchmaker.MatchResult.duals`).
+    """
+
+    profit: FloatArray  # per mentee (+inf: cannot move)
+    price: FloatArray  # per mentor (+inf: cannot take anyone)
+    mentee_proxy: FloatArray  # the duals in proxy units (the score times the total weight)
+    mentor_proxy: FloatArray
+
+    @classmethod
+    def of(cls, scorer: Scorer, duals: tuple[npt.ArrayLike, npt.ArrayLike]) -> _Pricing:
+        profit, price = (np.asarray(d, dtype=np.float64) for d in duals)
+        for name, arr, size in (("profit", profit, scorer.n_mentees), ("price", price, scorer.n_mentors)):
+            if arr.shape != (size,) or np.isnan(arr).any():
+                raise ValueError(f"duals: the {name} array must hold {size} numbers, without NaN")
+        total = scorer.model.total_weight
+        return cls(profit, price, profit * total, price * total)
+
+    def reduced(self, score: FloatArray, i: IntArray, j: IntArray) -> FloatArray:
+        """Score minus both duals where the pair prices out, else ``-inf``."""
+        with np.errstate(invalid="ignore"):
+            red = score - self.profit[i] - self.price[j]
+        return np.where(red > _PRICED_OUT, red, -np.inf)
+
+
 def _select(
     scorer: Scorer,
     rows: IntArray,
@@ -449,22 +484,33 @@ def _select(
     n_exact: int,
     k: int,
     forward: bool,
+    pricing: _Pricing | None,
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """Exactly score the best ``n_exact`` distinct entries of each row by proxy; keep ``k``.
 
     ``rows`` are the probers (mentees when ``forward``, else mentors) and ``pool`` the
-    people they found. Returns (row position, person, exact score) of the kept pairs.
+    people they found. With ``pricing``, both stages rank by reduced score (score minus
+    the two duals) and only pairs that price out are kept. Returns (row position,
+    person, exact score) of the kept pairs.
     """
     person = np.empty((rows.shape[0], min(n_exact, pool.shape[1])), dtype=np.int64)
+    if pricing is None:
+        found_price = np.zeros(scorer.n_mentors if forward else scorer.n_mentees)
+    else:
+        found_price = pricing.mentor_proxy if forward else pricing.mentee_proxy
     shortlist(
-        rows, pool, goal_part, forward, proxy.mentee, proxy.mentor, proxy.fits, proxy.level_span, person
-    )
+        rows, pool, goal_part, forward, proxy.mentee, proxy.mentor, proxy.fits, proxy.level_span,
+        found_price, person,
+    )  # fmt: skip
     safe = np.maximum(person, 0)
     if forward:
         score, allowed, _ = scorer.evaluate(rows[:, None], safe)
     else:
         score, allowed, _ = scorer.evaluate(safe, rows[:, None])
     masked = np.where(allowed & (person >= 0), score, -np.inf)
+    if pricing is not None:
+        i, j = (rows[:, None], safe) if forward else (safe, rows[:, None])
+        masked = pricing.reduced(masked, i, j)
     kk = min(k, masked.shape[1])
     best_k = (
         np.argpartition(-masked, kk - 1, axis=1)[:, :kk]
@@ -473,7 +519,11 @@ def _select(
     )
     vals = np.take_along_axis(masked, best_k, axis=1)
     r, c = np.nonzero(np.isfinite(vals))
-    return r, np.take_along_axis(person, best_k, axis=1)[r, c], vals[r, c]
+    return (
+        r,
+        np.take_along_axis(person, best_k, axis=1)[r, c],
+        np.take_along_axis(score, best_k, axis=1)[r, c],
+    )
 
 
 def _exhaustive_rows(
@@ -508,11 +558,12 @@ def _exhaustive_rows(
 
 
 def _exhaustive(
-    scorer: Scorer, k: int, mentor_k: int, chunk_cells: int
+    scorer: Scorer, k: int, mentor_k: int, chunk_cells: int, pricing: _Pricing | None = None
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """Exact row top-``k`` and column top-``mentor_k`` by scoring every pair, chunk by chunk.
 
-    Memory stays at ``chunk_cells`` scores plus ``mentor_k`` per mentor.
+    With ``pricing``, the pairs that price out, ranked by reduced score. Memory stays at
+    ``chunk_cells`` scores plus ``mentor_k`` per mentor.
     """
     n, m = scorer.n_mentees, scorer.n_mentors
     kk, mk = min(k, m), min(mentor_k, n)
@@ -523,7 +574,8 @@ def _exhaustive(
     col_rows = np.zeros((mk, m), dtype=np.int64)
     for start in range(0, n, step):
         rows = np.arange(start, min(n, start + step))
-        score = scorer.score(rows[:, None], cols)
+        exact = scorer.score(rows[:, None], cols)
+        score = exact if pricing is None else pricing.reduced(exact, rows[:, None], cols)
         top = (
             np.argpartition(-score, kk - 1, axis=1)[:, :kk] if kk < m else np.broadcast_to(cols, score.shape)
         )
@@ -546,7 +598,9 @@ def _exhaustive(
     out_r.append(col_rows[fin])
     out_c.append(np.broadcast_to(cols, col_best.shape)[fin])
     out_s.append(col_best[fin])
-    return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_s)
+    rk, ck = np.concatenate(out_r), np.concatenate(out_c)
+    # with pricing the kept values are reduced scores: report the pairs' own scores
+    return rk, ck, np.concatenate(out_s) if pricing is None else scorer.score(rk, ck)
 
 
 def _budgets(model: ScoreModel, probes: int, *, cross: bool) -> dict[str, int]:
@@ -589,6 +643,7 @@ def candidates(
     seed: int = 0,
     n_threads: int | None = None,
     chunk_rows: int = 2048,
+    duals: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
 ) -> sp.csr_array:
     """Allowed mentee-mentor pairs worth considering, with their exact scores.
 
@@ -631,6 +686,16 @@ def candidates(
     chunk_rows : int, default 2048
         Probers scored per batch (memory is about ``chunk_rows * probes * 200`` bytes
         per thread).
+    duals : (array_like, array_like), optional
+        Mentee profits and mentor prices proving an assignment optimal on earlier
+        candidates (:attr:`matchmaker.MatchResult.duals`). Then only pairs that *price
+        out* are returned: allowed pairs whose score exceeds ``profit[i] + price[j]``,
+        the ones that could still improve that assignment, at most ``k`` per mentee
+        and ``mentor_k`` per mentor, the largest gains first. Small pools are priced
+        exhaustively (so an empty answer proves the assignment optimal over all
+        pairs); large ones are probed as above, ranked by score minus the duals, with
+        mentors reaching further past their level window. See
+        :func:`matchmaker.assign_pool`.
 
     Returns
     -------
@@ -734,6 +799,7 @@ def candidates(
             raise ValueError("mentees and mentors are required with a ScoreModel")
         scorer = Scorer(model, mentees, mentors)
     n, m = scorer.n_mentees, scorer.n_mentors
+    pricing = None if duals is None else _Pricing.of(scorer, duals)
     if n == 0 or m == 0:
         return sp.csr_array((n, m), dtype=np.float64)
     sm = scorer.model
@@ -741,7 +807,7 @@ def candidates(
     min_cand = min(k, 4) if min_candidates is None else min_candidates
     if n * m <= exact_cells:
         # small pool: score every pair (chunked) and keep the exact top-k both ways
-        rk, ck, sk = _exhaustive(scorer, k, mentor_k, chunk_cells=1 << 21)
+        rk, ck, sk = _exhaustive(scorer, k, mentor_k, chunk_cells=1 << 21, pricing=pricing)
         return _assemble(rk, ck, sk, n, m)
     use_level = sm.weights["level"] > 0 or "level" in sm.must
     use_tz = sm.weights["timezone"] > 0 or sm.max_tz_gap_hours is not None
@@ -815,19 +881,24 @@ def candidates(
                 lvl_lo=a, lvl_hi=z, widest=widest, primary=primary, budgets=budgets, use_values=use_values,
                 rng=fwd_rngs[idx],
             )  # fmt: skip
-            r, person, v = _select(scorer, rows, pool, gp, proxy, n_exact=n_exact, k=k, forward=True)
+            r, person, v = _select(
+                scorer, rows, pool, gp, proxy, n_exact=n_exact, k=k, forward=True, pricing=pricing
+            )
             return rows[r], person, v
 
         def reverse(idx: int) -> tuple[IntArray, IntArray, FloatArray]:
             rows = np.arange(rev_starts[idx], min(m, rev_starts[idx] + chunk_rows))
-            a, z = _level_range(mentor_side.level[rows], lo, hi, -sign, n_lv)
+            reach = _PRICING_REACH if pricing is not None else 0
+            a, z = _level_range(mentor_side.level[rows], lo, hi + reach, -sign, n_lv)
             rev, widest, primary = rev_job.result()
             pool, gp = _probe(
                 rev, mentor_side, rows, goals=mentor_goals[rows], goal_fac=mentor_gfac[rows],
                 lvl_lo=a, lvl_hi=z, widest=widest, primary=primary, budgets=rev_budgets,
                 use_values=use_values, rng=rev_rngs[idx],
             )  # fmt: skip
-            r, person, v = _select(scorer, rows, pool, gp, proxy, n_exact=n_exact, k=mentor_k, forward=False)
+            r, person, v = _select(
+                scorer, rows, pool, gp, proxy, n_exact=n_exact, k=mentor_k, forward=False, pricing=pricing
+            )
             return person, rows[r], v
 
         jobs = [(forward, i) for i in range(len(fwd_starts))] + [(reverse, i) for i in range(len(rev_starts))]
@@ -836,6 +907,9 @@ def candidates(
     ck = np.concatenate([r[1] for r in results])
     sk = np.concatenate([r[2] for r in results])
     del results
+
+    if pricing is not None:
+        return _assemble(rk, ck, sk, n, m)  # preferred pairs and repairs: the first candidates had them
 
     # explicitly preferred mentors are always candidates (when allowed)
     pref = scorer._preferred

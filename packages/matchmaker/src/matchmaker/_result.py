@@ -23,12 +23,20 @@ class MatchResult:
         Short name of the algorithm that produced the result, for audit trails.
     stats : dict
         Solver-specific numbers (iterations, proposals, candidate count, ...).
+    duals : tuple of two float64 arrays, or None
+        From :func:`matchmaker.assign` on a candidate graph: each mentee's profit ``u``
+        and each mentor's price ``v`` (score units) that prove the matching optimal on
+        the pairs the solver saw. A pair left out could improve the matching only if its
+        score exceeds ``u_i + v_j``, which is what :func:`matchmaker.candidates` looks for
+        when given them. Locked mentees and mentors left full by locks are ``+inf``.
+        ``None`` when the solver gave no duals.
     """
 
     pairs: npt.NDArray[np.int64]
     total_score: float = 0.0
     solver: str = ""
     stats: dict[str, float] = field(default_factory=dict)
+    duals: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
 
     def __len__(self) -> int:
         return int(self.pairs.shape[0])

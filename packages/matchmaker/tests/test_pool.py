@@ -1,0 +1,159 @@
+"""Pricing left-out pairs: the solver's duals, priced candidates, and assign_pool."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+import scipy.sparse as sp
+from matchmaker import ScoreModel, Scorer, assign, assign_pool, candidates, synthetic_pool
+from matchmaker._assign import Objective
+
+PROBING: dict[str, Any] = {"exact_cells": 0}  # force the probing path even on small pools
+
+
+def _scorer(n: int, m: int, seed: int) -> Scorer:
+    mentees, mentors = synthetic_pool(n, m, rng=np.random.default_rng(seed))
+    return Scorer(ScoreModel(), mentees, mentors)
+
+
+def _rows(graph: sp.csr_array) -> npt.NDArray[np.int64]:
+    return np.repeat(np.arange(graph.shape[0]), np.diff(graph.indptr))
+
+
+def _reduced(scorer: Scorer, duals: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    profit, price = duals
+    with np.errstate(invalid="ignore"):
+        reduced: np.ndarray = scorer.matrix() - profit[:, None] - price[None, :]
+    return reduced
+
+
+@pytest.mark.parametrize("objective", ["participation", "score"])
+def test_assign_duals_prove_the_matching_optimal_on_its_candidates(objective: Objective) -> None:
+    # given a pruned candidate graph of a tight pool, one pair locked
+    scorer = _scorer(400, 90, seed=1)
+    graph = candidates(scorer, k=3, mentor_k=4)
+    locked = [(int(_rows(graph)[0]), int(graph.indices[0]))]
+    # when it is solved
+    res = assign(graph, 4, objective=objective, locked=locked)
+    # then the duals are feasible on every candidate pair and tight on the matching
+    assert res.duals is not None
+    profit, price = res.duals
+    rows, cols = _rows(graph), graph.indices
+    free = np.isfinite(profit[rows]) & np.isfinite(price[cols])
+    if objective == "score":
+        free &= graph.data >= 0
+    slack = profit[rows[free]] + price[cols[free]] - graph.data[free]
+    assert slack.min() >= -1e-9
+    matched = res.pairs[res.pairs[:, 0] != locked[0][0]]
+    tight = profit[matched[:, 0]] + price[matched[:, 1]] - scorer.score(matched[:, 0], matched[:, 1])
+    np.testing.assert_allclose(tight, 0.0, atol=1e-9)
+    assert profit[locked[0][0]] == np.inf  # a locked mentee never moves
+
+
+def test_exhaustive_pricing_returns_the_best_pairs_that_price_out() -> None:
+    # given the duals of an assignment on a deliberately thin graph of a small pool
+    scorer = _scorer(300, 80, seed=2)
+    res = assign(candidates(scorer, k=1, mentor_k=0), 4)
+    assert res.duals is not None
+    # when the pool is priced (small: every pair is looked at)
+    priced = candidates(scorer, duals=res.duals, k=3, mentor_k=0)
+    # then each mentee gets its (up to) 3 pairs of largest reduced score, all positive,
+    # with their exact scores
+    reduced = _reduced(scorer, res.duals)
+    rows = _rows(priced)
+    assert priced.nnz > 0
+    np.testing.assert_array_equal(priced.data, scorer.score(rows, priced.indices))
+    for i in range(300):
+        gains = reduced[i][reduced[i] > 1e-9]
+        got = priced.indices[priced.indptr[i] : priced.indptr[i + 1]]
+        assert got.shape[0] == min(3, gains.shape[0])
+        if got.shape[0]:
+            assert reduced[i, got].min() >= np.sort(gains)[-got.shape[0]] - 1e-12
+
+
+def test_probed_pricing_returns_only_allowed_pairs_that_price_out() -> None:
+    # given the duals of an assignment on the probed candidates of a larger pool
+    scorer = _scorer(1500, 400, seed=3)
+    first = candidates(scorer, **PROBING)
+    res = assign(first, 4)
+    assert res.duals is not None
+    # when the pool is probed again against those duals
+    priced = candidates(scorer, duals=res.duals, **PROBING)
+    # then every pair found is new, allowed, exactly scored and prices out
+    rows = _rows(priced)
+    assert priced.nnz > 0
+    score, allowed, _ = scorer.evaluate(rows, priced.indices)
+    assert np.all(allowed)
+    np.testing.assert_array_equal(priced.data, score)
+    profit, price = res.duals
+    assert np.all(priced.data - profit[rows] - price[priced.indices] > 1e-9)
+    assert (first.multiply(priced)).nnz == 0
+
+
+@pytest.mark.parametrize(("objective", "capacity", "seed"), [("participation", 4, 4), ("score", 3, 5)])
+def test_assign_pool_proves_a_small_pool_optimal(objective: Objective, capacity: int, seed: int) -> None:
+    # given a small pool whose first graph is thin (one mentor per mentee)
+    scorer = _scorer(250, 70, seed=seed)
+    options: dict[str, Any] = {"k": 1, "mentor_k": 0}
+    # when it is matched with pricing until nothing prices out
+    res = assign_pool(scorer, capacity, objective=objective, pricing_rounds=20, candidate_options=options)
+    # then the answer equals the optimum over every pair, and says it is proven
+    best = assign(scorer.matrix(), capacity, objective=objective)
+    assert res.stats["proven_optimal"] == 1.0
+    assert res.stats["pricing_rounds"] >= 1
+    assert len(res) == len(best)
+    assert res.total_score == pytest.approx(best.total_score, abs=1e-6)
+    first = assign(candidates(scorer, **options), capacity, objective=objective)
+    assert first.total_score < best.total_score - 1e-6  # the thin graph alone was not optimal
+
+
+def test_assign_pool_pricing_cuts_the_probing_loss() -> None:
+    # given a pool matched on probed candidates alone
+    scorer = _scorer(3000, 800, seed=6)
+    capacity = np.random.default_rng(6).integers(1, 8, 800)
+    plain = assign_pool(scorer, capacity, pricing_rounds=0, candidate_options=PROBING)
+    # when one priced round follows
+    priced = assign_pool(scorer, capacity, pricing_rounds=1, candidate_options=PROBING)
+    # then at least half of the loss against the optimum over every pair is recovered
+    best = assign(scorer.matrix(), capacity)
+    assert len(priced) == len(best) == len(plain)
+    loss_plain = best.total_score - plain.total_score
+    loss_priced = best.total_score - priced.total_score
+    assert loss_plain > 0
+    assert loss_priced < 0.5 * loss_plain
+    assert priced.stats["priced_pairs"] > 0
+    assert priced.stats["proven_optimal"] == 0.0  # probing proves nothing
+
+
+def test_assign_pool_keeps_locked_pairs_even_off_the_graph() -> None:
+    # given a locked pair that is allowed but far from anyone's best
+    scorer = _scorer(200, 60, seed=7)
+    dense = scorer.matrix()
+    i = 5
+    j = int(np.flatnonzero(np.isfinite(dense[i]))[np.argmin(dense[i][np.isfinite(dense[i])])])
+    # when the pool is matched
+    res = assign_pool(scorer, 4, locked=[(i, j)])
+    # then the lock is kept and the rest is optimal around it
+    assert (i, j) in {tuple(p) for p in res.pairs.tolist()}
+    assert res.total_score == pytest.approx(assign(dense, 4, locked=[(i, j)]).total_score, abs=1e-6)
+
+
+def test_assign_pool_and_priced_candidates_reject_bad_input() -> None:
+    scorer = _scorer(50, 20, seed=8)
+    dense = scorer.matrix()
+    i, j = map(int, np.argwhere(~np.isfinite(dense))[0])
+    with pytest.raises(ValueError, match="locked pair"):
+        assign_pool(scorer, 3, locked=[(i, j)])
+    with pytest.raises(ValueError, match="locked"):
+        assign_pool(scorer, 3, locked=[(50, 0)])
+    with pytest.raises(ValueError, match="pricing_rounds"):
+        assign_pool(scorer, 3, pricing_rounds=-1)
+    with pytest.raises(ValueError, match="duals"):
+        assign_pool(scorer, 3, candidate_options={"duals": (np.zeros(50), np.zeros(20))})
+    with pytest.raises(ValueError, match="duals: the profit array must hold 50"):
+        candidates(scorer, duals=(np.zeros(49), np.zeros(20)))
+    with pytest.raises(ValueError, match="duals: the price array"):
+        candidates(scorer, duals=(np.zeros(50), np.full(20, np.nan)))
