@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 import matchmaker
 import numpy as np
@@ -45,6 +45,7 @@ CRITERION_LABELS = {
 class Solved:
     pairs: npt.NDArray[np.int64]  # (row in mentees, row in mentors)
     groups: npt.NDArray[np.int64] | None  # group index per pair, for group programs
+    pair_scores: npt.NDArray[np.float64]  # score of each pair
 
 
 def _report(match_round: MatchRound, percent: int, label: str) -> None:
@@ -124,26 +125,39 @@ def _stable_prefs(scores: Scores, n_mentors: int, length: int) -> tuple[list[lis
     return mentee_prefs, mentor_prefs
 
 
-def solve(pool: Pool, scores: Scores, solver: str, objective: str, locked: list[tuple[int, int]]) -> Solved:
+def solve(
+    pool: Pool,
+    *,
+    scorer: matchmaker.Scorer,
+    scores: Scores,
+    solver: str,
+    objective: str,
+    locked: list[tuple[int, int]],
+) -> Solved:
     if solver == Solver.OPTIMAL:
-        result = matchmaker.assign(
-            scores,
-            np.asarray(pool.capacity),
-            objective="score" if objective == Objective.SCORE else "participation",
-            locked=locked,
-        )
-        return Solved(result.pairs, None)
+        goal: Literal["score", "participation"] = "score" if objective == Objective.SCORE else "participation"
+        if isinstance(scores, np.ndarray):
+            result = matchmaker.assign(scores, np.asarray(pool.capacity), objective=goal, locked=locked)
+        else:
+            # A large pool: the candidate graph, then pairs left out that could still
+            # improve the matching (priced against the solver's duals), then a re-solve.
+            result = matchmaker.assign_pool(
+                scorer, np.asarray(pool.capacity), objective=goal, locked=locked, first_graph=scores
+            )
+        return _solved(scorer, result.pairs)
     if solver == Solver.STABLE:
         # The mentee list is cut to its best candidates, the mentor list keeps whoever listed them.
         mentee_prefs, mentor_prefs = _stable_prefs(scores, len(pool.mentors), STABLE_LIST_LENGTH)
         result = matchmaker.stable(mentee_prefs, mentor_prefs, np.asarray(pool.capacity), proposing="mentee")
-        return Solved(result.pairs, None)
+        return _solved(scorer, result.pairs)
     if solver == Solver.PEERS:
         # Average the two directions; -inf (forbidden either way) stays -inf under addition.
         symmetric = (scores + scores.T) / 2
         np.fill_diagonal(symmetric, -np.inf)
         result = matchmaker.pair_peers(symmetric)
-        return Solved(result.pairs, None)
+        return Solved(
+            result.pairs, None, np.asarray(scores[result.pairs[:, 0], result.pairs[:, 1]], dtype=np.float64)
+        )
     if solver == Solver.GROUPS:
         program = pool.program
         cohesion = _mentee_cohesion(pool)
@@ -159,8 +173,14 @@ def solve(pool: Pool, scores: Scores, solver: str, objective: str, locked: list[
             seed=program.pk,
         )
         # One mentor leads at most one group: the mentor's row is the group's index.
-        return Solved(result.pairs, result.pairs[:, 1].copy())
+        return _solved(scorer, result.pairs, groups=result.pairs[:, 1].copy())
     raise ValueError(f"solver {solver!r} is not available here")
+
+
+def _solved(
+    scorer: matchmaker.Scorer, pairs: npt.NDArray[np.int64], groups: npt.NDArray[np.int64] | None = None
+) -> Solved:
+    return Solved(pairs, groups, scorer.score(pairs[:, 0], pairs[:, 1]))
 
 
 def _mentee_cohesion(pool: Pool) -> npt.NDArray[np.float64]:
@@ -180,9 +200,7 @@ def _mentee_cohesion(pool: Pool) -> npt.NDArray[np.float64]:
 
 
 def _metrics(pool: Pool, scores: Scores, solved: Solved, solver: str) -> dict[str, object]:
-    pairs = solved.pairs
-    chosen = scores[pairs[:, 0], pairs[:, 1]] if len(pairs) else np.zeros(0)
-    pair_scores = np.asarray(chosen, dtype=np.float64)
+    pair_scores = solved.pair_scores
     peer = solver == Solver.PEERS
     people = len(pool.mentees)
     matched_people = 2 * len(solved.pairs) if peer else len(solved.pairs)
@@ -280,7 +298,14 @@ def match_round_execute(
         locked = _locked_rows(pool, match_round.parameters.get("locked_enrolment_pairs", []))
         scores = pool_scores(pool, scorer, match_round.solver, locked)
         progress(match_round, 60, "Solving")
-        solved = solve(pool, scores, match_round.solver, match_round.objective, locked)
+        solved = solve(
+            pool,
+            scorer=scorer,
+            scores=scores,
+            solver=match_round.solver,
+            objective=match_round.objective,
+            locked=locked,
+        )
         progress(match_round, 80, "Explaining every pair")
         locked_set = set(locked)
         proposals = []

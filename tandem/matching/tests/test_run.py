@@ -307,6 +307,34 @@ def test_large_pool_is_matched_from_candidates(pool, program_admin, dense_limit_
     assert "hard rules" in match_round.unmatched[0]["reason"]
     assert match_round.metrics["matched"] == 2
     assert match_round.metrics["greedy"]["matched"] <= 2
+    scores = [p.score for p in match_round.proposals.all()]
+    assert match_round.metrics["total_score"] == pytest.approx(sum(scores), abs=1e-4)
+
+
+def test_large_pool_prices_in_the_best_pair_the_candidates_left_out(
+    pool, program_admin, dense_limit_1, monkeypatch
+):
+    import matchmaker
+    import scipy.sparse as sp
+
+    # given: candidates that leave out the coder's best mentor (Python)
+    program, mentors, mentees = pool
+    real = matchmaker.candidates
+
+    def without_best_pair(scorer):
+        graph = real(scorer).tolil()
+        graph[0, 0] = 0  # rows follow enrolment order: coder is mentee 0, python mentor 0
+        out = sp.csr_array(graph)
+        out.eliminate_zeros()
+        return out
+
+    monkeypatch.setattr("tandem.matching.run.matchmaker.candidates", without_best_pair)
+    # when
+    match_round = _run(program, program_admin, solver="optimal")
+    # then: pricing the left-out pairs against the solver's duals finds it again
+    assert match_round.status == RoundStatus.DRAFT, match_round.error
+    assert (mentees["coder"].pk, mentors["python"].pk) in _pairs(match_round)
+    assert match_round.metrics["matched"] == 2
 
 
 def test_large_pool_keeps_a_locked_pair_missing_from_the_candidates(

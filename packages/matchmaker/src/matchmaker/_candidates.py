@@ -694,7 +694,8 @@ def candidates(
         and ``mentor_k`` per mentor, the largest gains first. Small pools are priced
         exhaustively (so an empty answer proves the assignment optimal over all
         pairs); large ones are probed as above, ranked by score minus the duals, with
-        mentors reaching further past their level window. See
+        mentors reaching further past their level window. People whose dual is
+        ``+inf`` (locked mentees, full mentors) never price out and do not probe. See
         :func:`matchmaker.assign_pool`.
 
     Returns
@@ -864,15 +865,18 @@ def candidates(
         mentor_goals[cov_j[by][top3], rank[top3]] = cov_g[by][top3]
         mentor_gfac[cov_j[by][top3], rank[top3]] = scorer.cov_vals[by][top3]
 
-        fwd_starts = list(range(0, n, chunk_rows))
-        rev_starts = list(range(0, m, chunk_rows)) if mentor_k > 0 else []
+        # the probers: everyone, or when pricing whoever could still gain (finite dual)
+        fwd_rows = np.arange(n) if pricing is None else np.flatnonzero(np.isfinite(pricing.profit))
+        rev_rows = np.arange(m) if pricing is None else np.flatnonzero(np.isfinite(pricing.price))
+        fwd_starts = list(range(0, fwd_rows.shape[0], chunk_rows))
+        rev_starts = list(range(0, rev_rows.shape[0], chunk_rows)) if mentor_k > 0 else []
         fwd_rngs = [np.random.default_rng(x) for x in seeds[2].spawn(len(fwd_starts))]
         rev_rngs = [np.random.default_rng(x) for x in seeds[3].spawn(len(rev_starts))]
 
         def forward(idx: int) -> tuple[IntArray, IntArray, FloatArray]:
             # a contiguous range of mentees (blocked-pair lookups stay local), ordered by goal
             # count, most first, so the scorer's goal loop shrinks to a prefix
-            rows = np.arange(fwd_starts[idx], min(n, fwd_starts[idx] + chunk_rows))
+            rows = fwd_rows[fwd_starts[idx] : fwd_starts[idx] + chunk_rows]
             rows = rows[np.argsort(-scorer.goal_count[rows], kind="stable")]
             a, z = _level_range(mentee_side.level[rows], lo, hi, sign, n_lv)
             fwd, widest, primary = fwd_job.result()
@@ -887,7 +891,7 @@ def candidates(
             return rows[r], person, v
 
         def reverse(idx: int) -> tuple[IntArray, IntArray, FloatArray]:
-            rows = np.arange(rev_starts[idx], min(m, rev_starts[idx] + chunk_rows))
+            rows = rev_rows[rev_starts[idx] : rev_starts[idx] + chunk_rows]
             reach = _PRICING_REACH if pricing is not None else 0
             a, z = _level_range(mentor_side.level[rows], lo, hi + reach, -sign, n_lv)
             rev, widest, primary = rev_job.result()
@@ -903,6 +907,8 @@ def candidates(
 
         jobs = [(forward, i) for i in range(len(fwd_starts))] + [(reverse, i) for i in range(len(rev_starts))]
         results = list(ex.map(lambda job: job[0](job[1]), jobs))
+    if not results:
+        return sp.csr_array((n, m), dtype=np.float64)
     rk = np.concatenate([r[0] for r in results])
     ck = np.concatenate([r[1] for r in results])
     sk = np.concatenate([r[2] for r in results])

@@ -46,6 +46,7 @@ def assign_pool(
     locked: Iterable[tuple[int, int]] = (),
     pricing_rounds: int = 1,
     candidate_options: Mapping[str, Any] | None = None,
+    first_graph: sp.csr_array | None = None,
 ) -> MatchResult:
     """Optimal assignment of a whole pool from its features, without an N x M matrix.
 
@@ -70,6 +71,10 @@ def assign_pool(
         Keyword arguments of :func:`matchmaker.candidates` (``k``, ``probes``, ...).
         Priced rounds read ``8 x probes`` people per prober and score ``2 x n_exact``
         of them exactly, in chunks of ``chunk_rows / 4`` probers (the same memory).
+    first_graph : scipy.sparse.csr_array, optional
+        The first candidate graph, when the caller has built it already (exact scores,
+        allowed pairs only, as :func:`matchmaker.candidates` returns); default: built here
+        with ``candidate_options``.
 
     Returns
     -------
@@ -109,7 +114,12 @@ def assign_pool(
     if "duals" in options:
         raise ValueError("candidate_options must not set duals: assign_pool prices by itself")
     locks = list(locked)
-    graph = _with_locked(candidates(scorer, **options), scorer, locks)
+    first = candidates(scorer, **options) if first_graph is None else sp.csr_array(first_graph)
+    if first.shape != (scorer.n_mentees, scorer.n_mentors):
+        raise ValueError(
+            f"first_graph must have shape {(scorer.n_mentees, scorer.n_mentors)}, got {first.shape}"
+        )
+    graph = _with_locked(first, scorer, locks)
     result = assign(graph, mentor_capacity, objective=objective, locked=locks)
 
     priced_options = dict(options)
