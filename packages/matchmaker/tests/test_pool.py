@@ -8,6 +8,8 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matchmaker import ScoreModel, Scorer, assign, assign_pool, candidates, synthetic_pool
 from matchmaker._assign import Objective
 
@@ -157,3 +159,58 @@ def test_assign_pool_and_priced_candidates_reject_bad_input() -> None:
         candidates(scorer, duals=(np.zeros(49), np.zeros(20)))
     with pytest.raises(ValueError, match="duals: the price array"):
         candidates(scorer, duals=(np.zeros(50), np.full(20, np.nan)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 60),
+    m=st.integers(1, 20),
+    seed=st.integers(0, 10_000),
+    objective=st.sampled_from(["participation", "score"]),
+    max_cap=st.integers(1, 4),
+    n_locked=st.integers(0, 2),
+)
+def test_assign_pool_equals_the_dense_optimum(  # noqa: PLR0917 - hypothesis passes each drawn value
+    n: int, m: int, seed: int, objective: Objective, max_cap: int, n_locked: int
+) -> None:
+    # given a random small pool (often short of places: some mentees stay unmatched),
+    # a thin first graph and a few locked allowed pairs
+    scorer = _scorer(n, m, seed=seed)
+    rng = np.random.default_rng(seed)
+    capacity = rng.integers(0, max_cap + 1, m)
+    dense = scorer.matrix()
+    locked: list[tuple[int, int]] = []
+    for i in rng.permutation(n)[:n_locked]:
+        allowed = np.flatnonzero(np.isfinite(dense[i]))
+        room = [j for j in allowed if capacity[j] > sum(1 for _, b in locked if b == j)]
+        if room:
+            locked.append((int(i), int(room[0])))
+    # when it is matched by pricing until nothing prices out
+    res = assign_pool(
+        scorer, capacity, objective=objective, locked=locked, pricing_rounds=50,
+        candidate_options={"k": 1, "mentor_k": 0},
+    )  # fmt: skip
+    # then it is proven optimal and equals the solve over every pair
+    best = assign(dense, capacity, objective=objective, locked=locked)
+    assert res.stats["proven_optimal"] == 1.0 or res.duals is None
+    assert len(res) == len(best)
+    assert res.total_score == pytest.approx(best.total_score, abs=1e-6)
+    assert set(locked) <= {(int(a), int(b)) for a, b in res.pairs}
+    assert np.all(np.bincount(res.pairs[:, 1], minlength=m) <= capacity)
+
+
+@pytest.mark.parametrize("objective", ["participation", "score"])
+def test_assign_pool_prices_from_a_first_graph_with_no_usable_pair(objective: Objective) -> None:
+    # given a first graph whose only pairs go to a mentor without places
+    scorer = _scorer(30, 6, seed=9)
+    capacity = np.array([0, 3, 3, 3, 3, 3])
+    dense = scorer.matrix()
+    rows = np.flatnonzero(np.isfinite(dense[:, 0]))
+    first = sp.csr_array((dense[rows, 0], (rows, np.zeros_like(rows))), shape=dense.shape)
+    # when the pool is matched from it
+    res = assign_pool(scorer, capacity, objective=objective, pricing_rounds=10, first_graph=first)
+    # then pricing starts from "nobody matched" and reaches the optimum
+    best = assign(dense, capacity, objective=objective)
+    assert res.stats["proven_optimal"] == 1.0
+    assert len(res) == len(best) > 0
+    assert res.total_score == pytest.approx(best.total_score, abs=1e-6)

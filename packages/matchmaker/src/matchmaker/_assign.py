@@ -200,6 +200,13 @@ def assign(
     duals = None
     if len(sub) == 0:
         rows, cols, bound, solver = empty_ints(), empty_ints(), 0.0, "none"
+        if dense is None:
+            # nobody matched: every mentor costs nothing and, under participation, every
+            # mentee would gain by any pair (the solver's offset: more than any score)
+            top = float(np.max(np.abs(cand.scores))) if len(cand) else 0.0
+            offset = 2 * n_rows * (math.ceil(top) + 1) + 1 if objective == "participation" else 0
+            empty = AssignmentDuals(np.full(n_rows, -offset, np.int64), np.zeros(n_cols, np.int64), offset)
+            duals = _score_duals(empty, 1.0, residual, free_row)
     elif dense is not None and _lsa_fits(sub, residual, free_row, objective):
         rows, cols = _solve_lsa(sub, residual, free_row)
         bound, solver = 0.0, "scipy-lsa"

@@ -746,24 +746,31 @@ def candidates(
     default weights and parameters, mean capacity n/m, total fit of :func:`matchmaker.assign`
     on candidates versus on the full score matrix; every mentee matched in all cases):
 
-    ==================  ==========================  ==============================
-    pool                path                        total-fit loss
-    ==================  ==========================  ==============================
-    1,000 x 400         exact top-k (default)       0.027 %
-    3,000 x 1,000       exact top-k (default)       0.072 %
-    3,000 x 1,000       probing (forced)            0.43 %
-    20,000 x 5,000      probing (default)           0.97 % (vs the optimum over all pairs)
-    20,000 x 5,000      probing, ``probes=64``      2.2 %
-    ==================  ==========================  ==============================
+    ==================  ======================================  =====================
+    pool                path                                    total-fit loss
+    ==================  ======================================  =====================
+    1,000 x 400         exact top-k (default)                   0.027 %
+    3,000 x 1,000       exact top-k (default)                   0.067 %
+    3,000 x 1,000       probing (forced)                        0.43 %
+    20,000 x 5,000      probing (default)                       0.97 % (vs the optimum
+                                                                over all pairs)
+    20,000 x 5,000      probing, ``probes=64``                  2.2 %
+    20,000 x 5,000      probing + 1 priced round (assign_pool)  0.11 %
+    20,000 x 5,000      probing + 2 priced rounds               0.07 %
+    ==================  ======================================  =====================
 
-    The probing loss is measurable and grows slowly with the pool: a probe reads a
-    random part of a big list, so among many near-equivalent mentors it often misses
-    the very best (the median mentee still finds its best mentor; the mean gap of the
-    best found is about 0.004 in score). Larger ``probes``, ``n_exact``, ``k`` and
-    ``mentor_k`` trade time for less loss, slowly: at 20,000 x 5,000, ``n_exact=64``
-    gives 0.92 %, ``k=16`` 0.89 %, ``probes=256, n_exact=64`` 0.79 %. At 100,000 x
-    25,000 the default setting takes 2.2-2.9 s wall / 4.3-5.3 s CPU, scorer setup
-    included, on the shared 2-core benchmark machine (``probes=64``: 1.9 s wall).
+    The probing loss is measurable and grows slowly with the pool. Most of it is not
+    missing the best mentors by score: under tight capacity the optimum sends many
+    mentees to mentors far down their lists (median rank 27 among the pairs that
+    improve the first solve), mentors whom few mentees fit and who are therefore cheap.
+    Probing by score does not look there; pricing does: given the duals of a solve
+    (``duals``), the search ranks by reduced score and keeps only pairs that could
+    improve it (:func:`matchmaker.assign_pool` runs the rounds). Larger ``probes``,
+    ``n_exact``, ``k`` and ``mentor_k`` alone buy little: at 20,000 x 5,000,
+    ``n_exact=64`` gives 0.92 %, ``k=16`` 0.89 %, ``probes=256, n_exact=64`` 0.79 %. At
+    100,000 x 25,000 the default setting takes 1.3 s wall / 2.2 s CPU on a quiet
+    shared 2-core machine and up to 2.9 s wall in its slow hours (``probes=64``: 1.1 s);
+    a priced round about 3.2 s more, plus a second solve.
 
     References
     ----------
