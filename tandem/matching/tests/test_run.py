@@ -311,24 +311,29 @@ def test_large_pool_is_matched_from_candidates(pool, program_admin, dense_limit_
     assert match_round.metrics["total_score"] == pytest.approx(sum(scores), abs=1e-4)
 
 
-def test_large_pool_prices_in_the_best_pair_the_candidates_left_out(
-    pool, program_admin, dense_limit_1, monkeypatch
-):
+def _candidates_without(monkeypatch, mentee_row: int, mentor_row: int) -> None:
+    """The app's candidate graphs, minus one pair (rows follow enrolment order)."""
     import matchmaker
     import scipy.sparse as sp
 
-    # given: candidates that leave out the coder's best mentor (Python)
-    program, mentors, mentees = pool
     real = matchmaker.candidates
 
-    def without_best_pair(scorer):
+    def without_pair(scorer):
         graph = real(scorer).tolil()
-        graph[0, 0] = 0  # rows follow enrolment order: coder is mentee 0, python mentor 0
+        graph[mentee_row, mentor_row] = 0
         out = sp.csr_array(graph)
         out.eliminate_zeros()
         return out
 
-    monkeypatch.setattr("tandem.matching.run.matchmaker.candidates", without_best_pair)
+    monkeypatch.setattr("tandem.matching.run.matchmaker.candidates", without_pair)
+
+
+def test_large_pool_prices_in_the_best_pair_the_candidates_left_out(
+    pool, program_admin, dense_limit_1, monkeypatch
+):
+    # given: candidates that leave out the coder's best mentor (Python)
+    program, mentors, mentees = pool
+    _candidates_without(monkeypatch, 0, 0)  # coder is mentee 0, python mentor 0
     # when
     match_round = _run(program, program_admin, solver="optimal")
     # then: pricing the left-out pairs against the solver's duals finds it again
@@ -340,24 +345,12 @@ def test_large_pool_prices_in_the_best_pair_the_candidates_left_out(
 def test_large_pool_keeps_a_locked_pair_missing_from_the_candidates(
     pool, program_admin, dense_limit_1, monkeypatch
 ):
-    import matchmaker
-    import scipy.sparse as sp
-
     # given: a draft, its shy-speaker pair locked, then candidates that leave that pair out
     program, mentors, mentees = pool
     match_round = _run(program, program_admin)
     shy_pair = match_round.proposals.get(mentee=mentees["shy"])
     proposal_set_locked(proposal=shy_pair, by=program_admin, locked=True)
-    real = matchmaker.candidates
-
-    def without_locked_pair(scorer):
-        graph = real(scorer).tolil()
-        graph[1, 1] = 0  # rows follow enrolment order: shy is mentee 1, speaker mentor 1
-        out = sp.csr_array(graph)
-        out.eliminate_zeros()
-        return out
-
-    monkeypatch.setattr("tandem.matching.run.matchmaker.candidates", without_locked_pair)
+    _candidates_without(monkeypatch, 1, 1)  # shy is mentee 1, speaker mentor 1
     # when
     rerun = match_round_execute(round_id=match_round_rerun(match_round=match_round, by=program_admin).pk)
     # then
