@@ -11,8 +11,11 @@ G8  versus greedy first-come matching on the same candidates: how many more peop
 Loss  ``assign`` on the full dense score matrix (the anchor) versus on candidates, at
     3,000 x 1,000: the default path (exact chunked top-k below ``exact_cells``) and the
     probing path used at scale (forced with ``exact_cells=0``); full mode also measures
-    the probing path at 20,000 x 5,000 against the exact optimum over all 100M pairs.
-    Candidate scores are checked bit-identical to the dense matrix before any ratio.
+    the probing path at 20,000 x 5,000 against the exact optimum over all 100M pairs,
+    alone and followed by one priced round (``assign_pool``). Candidate scores are
+    checked bit-identical to the dense matrix before any ratio.
+Pricing  G5's pool through ``assign_pool`` with one priced round (fresh processes,
+    best of 3): time, peak memory and total fit, reported beside G5.
 
 Run ``python benchmarks/bench_candidates.py`` (full) or ``--quick`` (small, < 20 s).
 """
