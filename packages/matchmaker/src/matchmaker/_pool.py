@@ -16,6 +16,7 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -23,8 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from matchmaker._assign import Objective, assign
-from matchmaker._candidate_kernels import csr_of_pairs
-from matchmaker._candidates import candidates
+from matchmaker._candidates import _assemble, candidates
 from matchmaker._result import MatchResult
 from matchmaker._scoring import Scorer
 
@@ -159,7 +159,7 @@ def assign_pool(
         "priced_pairs": float(added),
         "proven_optimal": float(proven),
     }
-    return MatchResult(result.pairs, result.total_score, result.solver, stats, result.duals)
+    return dataclasses.replace(result, stats=stats)
 
 
 def _union(a: sp.csr_array, b: sp.csr_array) -> sp.csr_array:
@@ -167,9 +167,7 @@ def _union(a: sp.csr_array, b: sp.csr_array) -> sp.csr_array:
     a_coo, b_coo = a.tocoo(), b.tocoo()
     rows = np.concatenate([a_coo.row, b_coo.row]).astype(np.int64)
     cols = np.concatenate([a_coo.col, b_coo.col]).astype(np.int64)
-    vals = np.concatenate([a_coo.data, b_coo.data]).astype(np.float64)
-    indptr, indices, data = csr_of_pairs(rows, cols, vals, a.shape[0])
-    return sp.csr_array((data, indices, indptr), shape=a.shape)
+    return _assemble(rows, cols, np.concatenate([a_coo.data, b_coo.data]), *a.shape)
 
 
 def _with_locked(graph: sp.csr_array, scorer: Scorer, locked: list[tuple[int, int]]) -> sp.csr_array:
