@@ -10,10 +10,18 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from matchmaker import ScoreModel, Scorer, assign, assign_pool, candidates, synthetic_pool
+from matchmaker import ScoreModel, Scorer, _scoring, assign, assign_pool, candidates, synthetic_pool
 from matchmaker._assign import Objective
+from matchmaker._scan import PairBound
 
 PROBING: dict[str, Any] = {"exact_cells": 0}  # force the probing path even on small pools
+
+
+@pytest.fixture
+def no_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scorers built in the test keep no dense coverage table, so pricing cannot scan
+    every pair and falls back to probing (as for a huge skills vocabulary)."""
+    monkeypatch.setattr(_scoring, "_DENSE_COVERAGE_CELLS", 0)
 
 
 def _scorer(n: int, m: int, seed: int) -> Scorer:
@@ -76,6 +84,7 @@ def test_exhaustive_pricing_returns_the_best_pairs_that_price_out() -> None:
             assert reduced[i, got].min() >= np.sort(gains)[-got.shape[0]] - 1e-12
 
 
+@pytest.mark.usefixtures("no_scan")
 def test_probed_pricing_returns_only_allowed_pairs_that_price_out() -> None:
     # given the duals of an assignment on the probed candidates of a larger pool
     scorer = _scorer(1500, 400, seed=3)
@@ -112,6 +121,7 @@ def test_assign_pool_proves_a_small_pool_optimal(objective: Objective, capacity:
     assert first.total_score < best.total_score - 1e-6  # the thin graph alone was not optimal
 
 
+@pytest.mark.usefixtures("no_scan")
 def test_assign_pool_pricing_cuts_the_probing_loss() -> None:
     # given a pool matched on probed candidates alone
     scorer = _scorer(3000, 800, seed=6)
@@ -128,6 +138,27 @@ def test_assign_pool_pricing_cuts_the_probing_loss() -> None:
     assert loss_priced < 0.5 * loss_plain
     assert priced.stats["priced_pairs"] > 0
     assert priced.stats["proven_optimal"] == 0.0  # probing proves nothing
+    assert np.isnan(priced.stats["optimality_gap"])
+
+
+def test_assign_pool_scans_a_probed_pool_to_the_optimum_with_a_true_gap() -> None:
+    # given a pool too large to score whole, whose probed candidates lose fit
+    scorer = _scorer(3000, 800, seed=6)
+    capacity = np.random.default_rng(6).integers(1, 8, 800)
+    best = assign(scorer.matrix(), capacity)
+    plain = assign_pool(scorer, capacity, pricing_rounds=0, candidate_options=PROBING)
+    assert plain.total_score < best.total_score - 1e-3
+    # when one round prices every pair (the scan) and the next only certifies
+    one = assign_pool(scorer, capacity, pricing_rounds=1, gap_tolerance=0.0, candidate_options=PROBING)
+    # then the certified gap is at least the true loss of the returned matching
+    assert one.stats["pricing_rounds"] == 1
+    assert one.stats["optimality_gap"] >= best.total_score - one.total_score - 1e-9
+    # and with rounds until nothing prices out, the answer is the optimum, proven
+    full = assign_pool(scorer, capacity, pricing_rounds=30, gap_tolerance=0.0, candidate_options=PROBING)
+    assert full.stats["proven_optimal"] == 1.0
+    assert full.stats["optimality_gap"] <= 1e-9 * 3000 + 1e-12
+    assert len(full) == len(best)
+    assert full.total_score == pytest.approx(best.total_score, abs=1e-6)
 
 
 def test_assign_pool_keeps_locked_pairs_even_off_the_graph() -> None:
@@ -214,3 +245,70 @@ def test_assign_pool_prices_from_a_first_graph_with_no_usable_pair(objective: Ob
     assert res.stats["proven_optimal"] == 1.0
     assert len(res) == len(best) > 0
     assert res.total_score == pytest.approx(best.total_score, abs=1e-6)
+
+
+_KINDS: list[dict[str, Any]] = [
+    {},
+    {"kind": "reverse"},
+    {"kind": "peer", "must": {"level"}},
+    {"weights": {"goals": 3, "timezone": 10, "language": 4}, "require_shared_language": False},
+    {"weights": {"values": 0, "industry": 7, "availability": 9, "preferences": 6}, "must": {"goals"}},
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 40),
+    m=st.integers(1, 25),
+    seed=st.integers(0, 10_000),
+    model=st.sampled_from(range(len(_KINDS))),
+    price_top=st.sampled_from([0.0, 0.2, 0.6]),
+)
+def test_scan_flags_every_pair_that_prices_out(
+    n: int, m: int, seed: int, model: int, price_top: float
+) -> None:
+    # given random duals around the scores of a random pool, under several score models
+    # (reverse kind, must-filters, preferred and avoided pairs, no language rule)
+    mentees, mentors = synthetic_pool(n, m, rng=np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, [n, m], size=(4, 2))
+    pairs = np.column_stack([mentees.ids[picks[:, 0]], mentors.ids[picks[:, 1]]])
+    model_options = {**_KINDS[model], "preferred_pairs": pairs[:2], "avoided_pairs": pairs[2:]}
+    scorer = Scorer(ScoreModel(**model_options), mentees, mentors)
+    dense = scorer.matrix()
+    profit = rng.uniform(0.0, 1.0, n)
+    profit[rng.random(n) < 0.2] = np.inf  # locked mentees never price out
+    price = rng.uniform(0.0, price_top, m)
+    bound = PairBound.of(scorer)
+    assert bound is not None
+    # when every pair is scanned
+    i, j, over, over_gain = bound.flag(profit, price, gain=1e-9, per_row=m)
+    # then every pair whose exact score prices out is flagged (the bound is never below it)
+    with np.errstate(invalid="ignore"):
+        reduced = dense - profit[:, None] - price[None, :]
+    want = {(int(a), int(b)) for a, b in np.argwhere(reduced > 1e-9)}
+    assert want <= set(zip(i.tolist(), j.tolist(), strict=True))
+    assert over.shape[0] == 0 == over_gain.shape[0]
+    # and the priced candidates are exactly those pairs, best first, with the true gap bound
+    graph = candidates(scorer, duals=(profit, price), k=m, mentor_k=0)
+    got = {(int(a), int(b)) for a, b in zip(_rows(graph), graph.indices, strict=True)}
+    assert got == want
+
+
+def test_scan_prices_a_whole_row_again_when_its_kept_flags_are_all_forbidden() -> None:
+    # given a mentee whose best mentors by bound are all excluded (a previous pair: the
+    # scan does not look at excluded pairs, the exact check does)
+    mentees, mentors = synthetic_pool(40, 30, rng=np.random.default_rng(11))
+    plain = Scorer(ScoreModel(), mentees, mentors).matrix()
+    order = np.argsort(-np.where(np.isfinite(plain[0]), plain[0], -1.0))
+    excluded = [(int(mentees.ids[0]), int(mentors.ids[j])) for j in order[:6]]
+    scorer = Scorer(ScoreModel(excluded_pairs=excluded), mentees, mentors)
+    dense = scorer.matrix()
+    profit, price = np.full(40, np.inf), np.zeros(30)
+    profit[0] = 0.0  # only mentee 0 can gain, from any allowed mentor
+    # when the pool is priced keeping one pair per mentee (4 flags kept per mentee)
+    graph = candidates(scorer, duals=(profit, price), k=1, mentor_k=0)
+    # then mentee 0 still gets its best allowed mentor
+    assert graph.nnz == 1
+    assert graph.indices[0] == int(np.argmax(np.where(np.isfinite(dense[0]), dense[0], -1.0)))
+    assert graph.data[0] == dense[0, graph.indices[0]]

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 
 from matchmaker._candidate_kernels import N_TZ, csr_of_pairs, fill_family, shortlist
 from matchmaker._features import PeopleFeatures
+from matchmaker._scan import PairBound
 from matchmaker._scoring import ScoreModel, Scorer
 
 __all__ = ["candidates"]
@@ -39,6 +40,8 @@ _PRICED_OUT = 1e-9
 # partner levels a mentor reaches beyond its window when pricing: cheap mentors are
 # often the ones whose ideal mentees are scarce
 _PRICING_REACH = 6
+# flagged pairs the pricing scan keeps per mentee, in multiples of max(k, mentor_k)
+_SCAN_PER_ROW = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -603,6 +606,98 @@ def _exhaustive(
     return rk, ck, np.concatenate(out_s) if pricing is None else scorer.score(rk, ck)
 
 
+def _scan_priced(
+    scorer: Scorer, bound: PairBound, pricing: _Pricing, *, k: int, mentor_k: int, n_threads: int
+) -> tuple[IntArray, IntArray, FloatArray, float]:
+    """Exact pricing over every pair: the pairs that price out, ranked by reduced score.
+
+    :class:`~matchmaker._scan.PairBound` flags a superset of them (a few ns a pair, at
+    most ``_SCAN_PER_ROW * max(k, mentor_k)`` per mentee); the flagged pairs are scored
+    exactly, and at most ``k`` per mentee and ``mentor_k`` per mentor are kept, the
+    largest gains first. A mentee that had more flags than were kept and none of the
+    kept ones prices out is priced again over every mentor, so an empty answer proves
+    that no pair prices out.
+
+    Also returns ``sum_i max(0, max_j score - profit_i - price_j)`` (an upper bound of
+    it): raising each profit by that much makes the duals feasible for every pair, so
+    the optimum over all pairs exceeds the priced assignment's objective by at most this
+    gap (LP weak duality).
+    """
+    per_row = _SCAN_PER_ROW * max(k, mentor_k)
+    i, j, over, over_gain = bound.flag(
+        pricing.profit, pricing.price, gain=_PRICED_OUT, per_row=per_row, n_threads=n_threads
+    )
+    score = np.empty(i.shape[0])
+    red = np.empty(i.shape[0])
+    step = 1 << 21
+    for s in range(0, i.shape[0], step):
+        part = slice(s, s + step)
+        exact, allowed, _ = scorer.evaluate(i[part], j[part])
+        score[part] = exact
+        red[part] = pricing.reduced(np.where(allowed, exact, -np.inf), i[part], j[part])
+    found = np.isfinite(red)
+    n = scorer.n_mentees
+    gain = np.zeros(n)
+    np.maximum.at(gain, i[found], red[found])
+    # a mentee with more flags than kept: its best gain is at most its best bound
+    gain[over] = np.maximum(gain[over], over_gain)
+    retry = np.setdiff1d(over, i[found])
+    if retry.shape[0]:
+        cols = np.arange(scorer.n_mentors)[None, :]
+        extra_i, extra_j, extra_s, extra_r = [i], [j], [score], [red]
+        for s in range(0, retry.shape[0], 64):
+            rows = retry[s : s + 64, None]
+            exact, allowed, _ = scorer.evaluate(rows, cols)
+            reduced = pricing.reduced(np.where(allowed, exact, -np.inf), rows, cols)
+            rr, cc = np.nonzero(np.isfinite(reduced))
+            gain[rows[:, 0]] = np.max(np.maximum(reduced, 0.0), axis=1)  # exact, over every mentor
+            extra_i.append(rows[rr, 0])
+            extra_j.append(cc)
+            extra_s.append(exact[rr, cc])
+            extra_r.append(reduced[rr, cc])
+        i, j = np.concatenate(extra_i), np.concatenate(extra_j)
+        score, red = np.concatenate(extra_s), np.concatenate(extra_r)
+        found = np.isfinite(red)
+    i, j, score, red = i[found], j[found], score[found], red[found]
+    keep = _best_per(i, red, k) | _best_per(j, red, mentor_k)
+    # pairs gaining at most _PRICED_OUT are never flagged: count that much for every mentee
+    gap = float(gain.sum()) + _PRICED_OUT * np.count_nonzero(np.isfinite(pricing.profit))
+    return i[keep], j[keep], score[keep], gap
+
+
+def priced_candidates(
+    scorer: Scorer,
+    duals: tuple[npt.ArrayLike, npt.ArrayLike],
+    *,
+    k: int = 12,
+    mentor_k: int = 16,
+    n_threads: int | None = None,
+) -> tuple[sp.csr_array, float] | None:
+    """Exact pricing of every pair against ``duals``: the pairs that price out (as
+    :func:`candidates` with ``duals``) and the optimality gap they leave (see
+    :func:`_scan_priced`); ``None`` when the scorer cannot be scanned (no dense
+    coverage table)."""
+    bound = PairBound.of(scorer)
+    if bound is None:
+        return None
+    threads = n_threads if n_threads is not None else min(4, os.cpu_count() or 1)
+    n, m = scorer.n_mentees, scorer.n_mentors
+    i, j, score, gap = _scan_priced(
+        scorer, bound, _Pricing.of(scorer, duals), k=k, mentor_k=mentor_k, n_threads=threads
+    )
+    return _assemble(i, j, score, n, m), gap
+
+
+def _best_per(group: IntArray, value: FloatArray, count: int) -> BoolArray:
+    """Mask of the ``count`` largest values of each group (ties by position)."""
+    order = np.lexsort((-value, group))
+    sorted_group = group[order]
+    rank = np.arange(order.shape[0]) - np.searchsorted(sorted_group, sorted_group)
+    keep = np.zeros(order.shape[0], dtype=bool)
+    keep[order] = rank < count
+    return keep
+
+
 def _budgets(model: ScoreModel, probes: int, *, cross: bool) -> dict[str, int]:
     """Split a pool of ``probes`` slots over the list families (see :func:`_probe`).
 
@@ -691,11 +786,14 @@ def candidates(
         candidates (:attr:`matchmaker.MatchResult.duals`). Then only pairs that *price
         out* are returned: allowed pairs whose score exceeds ``profit[i] + price[j]``,
         the ones that could still improve that assignment, at most ``k`` per mentee
-        and ``mentor_k`` per mentor, the largest gains first. Small pools are priced
-        exhaustively (so an empty answer proves the assignment optimal over all
-        pairs); large ones are probed as above, ranked by score minus the duals, with
-        mentors reaching further past their level window. People whose dual is
-        ``+inf`` (locked mentees, full mentors) never price out and do not probe. See
+        and ``mentor_k`` per mentor, the largest gains first. Every pair is priced: a
+        compiled scan of an upper bound of each pair's score (:mod:`matchmaker._scan`,
+        a few ns a pair) flags a superset of them, which are then scored exactly, so an
+        empty answer proves the assignment optimal over all pairs. Only when the scorer
+        keeps no dense coverage table (a huge skills vocabulary) are small pools scored
+        whole and large ones probed as above, ranked by score minus the duals, with
+        mentors reaching further past their level window (no proof). People whose dual
+        is ``+inf`` (locked mentees, full mentors) never price out. See
         :func:`matchmaker.assign_pool`.
 
     Returns
@@ -813,6 +911,12 @@ def candidates(
     sm = scorer.model
     n_sk = scorer.mentors.n_skills
     min_cand = min(k, 4) if min_candidates is None else min_candidates
+    threads = n_threads if n_threads is not None else min(4, os.cpu_count() or 1)
+    bound = PairBound.of(scorer) if pricing is not None else None
+    if pricing is not None and bound is not None:
+        # pricing: scan every pair's score bound, then score the flagged pairs exactly
+        rk, ck, sk, _ = _scan_priced(scorer, bound, pricing, k=k, mentor_k=mentor_k, n_threads=threads)
+        return _assemble(rk, ck, sk, n, m)
     if n * m <= exact_cells:
         # small pool: score every pair (chunked) and keep the exact top-k both ways
         rk, ck, sk = _exhaustive(scorer, k, mentor_k, chunk_cells=1 << 21, pricing=pricing)
@@ -832,8 +936,6 @@ def candidates(
     sign = 1 if sm.kind == "traditional" else -1 if sm.kind == "reverse" else 0
     n_lv = int(max(mentee_side.level.max(initial=0), mentor_side.level.max(initial=0))) + 1
 
-    # forward: mentors listed under the goals they cover (strength = coverage)
-    threads = n_threads if n_threads is not None else min(4, os.cpu_count() or 1)
     # the two indexes, then the chunks, run on worker threads (the sorts and the compiled
     # kernels release the GIL); a chunk waits only for the index it probes
     with ThreadPoolExecutor(max_workers=max(1, threads)) as ex:

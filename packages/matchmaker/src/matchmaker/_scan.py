@@ -1,0 +1,274 @@
+"""Exact pricing over every pair: a compiled scan of an upper bound of each pair's score.
+
+Given the duals of a solve (mentee profit ``u``, mentor price ``v``), a pair left out can
+improve the assignment only if its score exceeds ``u_i + v_j``. Finding *every* such pair
+proves the assignment optimal over the whole pool when none is left, however the first
+candidates were chosen. Scoring all pairs exactly with :class:`~matchmaker.Scorer`
+costs ~200 ns a pair in NumPy; this scan costs a few: per mentee, one pass over all
+mentors adds
+
+- the goal part, from the mentor x goal coverage table (one streamed row per goal),
+- the work-values Dice overlap (a popcount),
+- the other criteria from small tables indexed by (mentee class, mentor class): a
+  criterion reads few attributes (level, working-hours mask, meeting formats and hours,
+  languages, industry and function), so the distinct values on each side are few and
+  the table is filled once by the scorer's own code on one representative per class.
+
+Hard rules and must-filters are left out except the shared-language rule (a table entry
+of ``-inf``); the reverse kind's level criterion is bounded by its level-window factor
+(its expertise factor is at most 1), and preferences by the mentee's best. So the scan's
+value is an upper bound of the exact score (equal to it up to rounding for most pairs),
+the pairs it flags are a superset of those that price out, and the caller checks them
+with :meth:`~matchmaker.Scorer.evaluate`.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from matchmaker._candidate_kernels import _popcount, _select_nth
+from matchmaker._scoring import Scorer
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# Rounding room between the scan's sums and Scorer.evaluate's (a few ulps of a value
+# in [0, 1]); the scan flags a pair this much before it prices out.
+_SLACK = 1e-9
+# A criterion whose class table would hold more entries is bounded by its weight.
+_TABLE_MAX = 1 << 20
+_ROWS_PER_JOB = 512
+
+
+@dataclass(frozen=True, slots=True)
+class PairBound:
+    """Per-pair score bound of a :class:`Scorer`, in the arrays the scan kernel reads."""
+
+    goal_idx: IntArray  # (n, G) the mentee's goals, strongest first
+    goal_w: FloatArray  # (n, G) goal weight x w_goals / (total weight x goal sum)
+    coverage: npt.NDArray[np.float32]  # (n_skills, m) coverage of each goal by each mentor
+    a_values: npt.NDArray[np.uint64]  # (n, words)
+    a_nv: IntArray  # values held by each mentee
+    b_values: npt.NDArray[np.uint64]  # (words, m)
+    b_nv: IntArray
+    values_w: float  # w_values / total weight
+    a_rows: IntArray  # (n, C) start of each mentee's row of each class table in ``flat``
+    b_cls: IntArray  # (C, m) each mentor's column in each class table
+    flat: FloatArray  # the class tables, row-major, one after the other
+    mentee_const: FloatArray  # (n,) the preferences bound
+
+    @staticmethod
+    def available(scorer: Scorer) -> bool:
+        """Whether :meth:`of` can bound this scorer (it needs the dense coverage table)."""
+        return scorer._dense_cov is not None
+
+    @classmethod
+    def of(cls, scorer: Scorer) -> PairBound | None:
+        """The bound, or ``None`` when the scorer keeps no dense coverage table."""
+        coverage = scorer._dense_cov
+        if coverage is None:
+            return None
+        a, b, w, total = scorer.mentees, scorer.mentors, scorer._w, scorer._total
+        n, m = scorer.n_mentees, scorer.n_mentors
+        gsum = np.where(scorer.goal_sum > 0, scorer.goal_sum, 1.0)
+        tables: list[tuple[IntArray, IntArray, FloatArray]] = []
+        for name, (mentee_cols, mentor_cols) in _class_attributes(scorer).items():
+            if w[name] <= 0 and not (name == "language" and scorer.model.require_shared_language):
+                continue
+            a_cls, a_rep = _classes(mentee_cols)
+            b_cls, b_rep = _classes(mentor_cols)
+            ii, jj = a_rep[:, None], b_rep[None, :]
+            if a_rep.shape[0] * b_rep.shape[0] > _TABLE_MAX:
+                # too many classes: the criterion's largest value (1) for every pair
+                tables.append(
+                    (np.zeros(n, np.int64), np.zeros(m, np.int64), np.full((1, 1), w[name] / total))
+                )
+                continue
+            # level: the window factor alone (the reverse kind's expertise factor is <= 1)
+            value = scorer._level_fit(ii, jj) if name == "level" else scorer._criterion(name, ii, jj)
+            table = w[name] / total * np.asarray(value, dtype=np.float64)
+            if name == "language" and scorer.model.require_shared_language:
+                table = np.where(scorer._shares_language(ii, jj), table, -np.inf)
+            tables.append((a_cls, b_cls, table))
+        offsets = np.cumsum([0] + [t.size for _, _, t in tables])
+        a_rows = np.zeros((n, len(tables)), dtype=np.int64)
+        b_cols = np.zeros((m, len(tables)), dtype=np.int64)
+        for c, (a_cls, b_cls, table) in enumerate(tables):
+            a_rows[:, c] = offsets[c] + a_cls * table.shape[1]
+            b_cols[:, c] = b_cls
+        flat = np.concatenate([t.ravel() for _, _, t in tables]) if tables else np.zeros(1)
+        pref = np.full(n, 0.5)
+        if scorer._preferred.shape[0]:
+            pref[scorer._preferred // m] = 1.0
+        return cls(
+            goal_idx=np.ascontiguousarray(scorer.goal_idx),
+            goal_w=np.ascontiguousarray(scorer.goal_w * (w["goals"] / total) / gsum[:, None]),
+            coverage=coverage.reshape(scorer.mentors.n_skills, m),
+            a_values=np.ascontiguousarray(a.values),
+            a_nv=scorer._vals_i.astype(np.int64),
+            b_values=np.ascontiguousarray(b.values.T),
+            b_nv=scorer._vals_j.astype(np.int64),
+            values_w=w["values"] / total,
+            a_rows=a_rows,
+            b_cls=np.ascontiguousarray(b_cols.T),
+            flat=np.ascontiguousarray(flat, dtype=np.float64),
+            mentee_const=w["preferences"] / total * pref,
+        )
+
+    def flag(
+        self, profit: FloatArray, price: FloatArray, *, gain: float, per_row: int, n_threads: int = 1
+    ) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
+        """Pairs whose bound exceeds ``profit[i] + price[j] + gain`` (less the rounding slack).
+
+        At most ``per_row`` per mentee, the largest bound gains first. Mentees with an
+        infinite profit are skipped. Returns (mentee, mentor) of the flagged pairs, the
+        mentees that had more than ``per_row``, and those mentees' largest bound gain
+        ``max_j bound - price[j] - profit[i]``. Rows are scanned in jobs of
+        :data:`_ROWS_PER_JOB` on ``n_threads`` threads (the kernel releases the GIL).
+        """
+        rows = np.flatnonzero(np.isfinite(profit))
+        jobs = [rows[s : s + _ROWS_PER_JOB] for s in range(0, rows.shape[0], _ROWS_PER_JOB)]
+        threshold = profit + (gain - _SLACK)
+
+        def run(chunk: IntArray) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
+            out = np.empty((chunk.shape[0], per_row), np.int64)
+            counts = np.empty(chunk.shape[0], np.int64)
+            best = np.empty(chunk.shape[0])
+            bound_scan(
+                chunk, self.goal_idx, self.goal_w, self.coverage, self.a_values, self.a_nv,
+                self.b_values, self.b_nv, self.values_w, self.a_rows, self.b_cls, self.flat,
+                self.mentee_const, threshold, price, out, counts, best,
+            )  # fmt: skip
+            kept = np.minimum(counts, per_row)
+            r, c = np.nonzero(np.arange(per_row)[None, :] < kept[:, None])
+            over = counts > per_row
+            return chunk[r], out[r, c], chunk[over], best[over] + (gain - _SLACK)
+
+        empty = np.zeros(0, np.int64)
+        if not jobs:
+            return empty, empty, empty, np.zeros(0)
+        with ThreadPoolExecutor(max_workers=max(1, n_threads)) as ex:
+            found = list(ex.map(run, jobs))
+        i, j, over, over_gain = (np.concatenate([f[x] for f in found]) for x in range(4))
+        return i, j, over, over_gain
+
+
+def _class_attributes(scorer: Scorer) -> dict[str, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
+    """The attributes each tabled criterion reads, per side (one row per person)."""
+    a, b = scorer.mentees, scorer.mentors
+
+    def cols(*arrays: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        return np.column_stack(
+            [np.asarray(x).reshape(len(np.asarray(x)), -1).astype(np.float64) for x in arrays]
+        )
+
+    return {
+        "industry": (cols(a.industry, a.function), cols(b.industry, b.function)),
+        "level": (cols(a.level), cols(b.level)),
+        "timezone": (cols(a.hours), cols(b.hours)),
+        "availability": (cols(a.formats, a.hours_per_month), cols(b.formats, b.hours_per_month)),
+        "language": (cols(a.primary_language, a.languages), cols(b.languages)),
+    }
+
+
+def _classes(attributes: npt.NDArray[np.float64]) -> tuple[IntArray, IntArray]:
+    """Class of each row (rows with equal attributes share one) and a representative row per class."""
+    _, first, inverse = np.unique(attributes, axis=0, return_index=True, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64), first.astype(np.int64)
+
+
+@numba.njit(cache=True, nogil=True)
+def bound_scan(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
+    rows: IntArray,
+    goal_idx: IntArray,
+    goal_w: FloatArray,
+    coverage: npt.NDArray[np.float32],
+    a_values: npt.NDArray[np.uint64],
+    a_nv: IntArray,
+    b_values: npt.NDArray[np.uint64],
+    b_nv: IntArray,
+    values_w: float,
+    a_rows: IntArray,
+    b_cls: IntArray,
+    flat: FloatArray,
+    mentee_const: FloatArray,
+    threshold: FloatArray,
+    price: FloatArray,
+    out: IntArray,
+    counts: IntArray,
+    best: FloatArray,
+) -> None:
+    """For each ``rows[x]``, the mentors whose bound minus ``price[j]`` exceeds
+    ``threshold[rows[x]]``: how many in ``counts[x]``, the largest excess in ``best[x]``,
+    and in ``out[x]`` the ones with the largest excess, as many as ``out`` has columns
+    (ties broken by mentor index)."""
+    m = b_nv.shape[0]
+    cap = out.shape[1]
+    n_words = a_values.shape[1]
+    n_tables = b_cls.shape[0]
+    max_nv = 0
+    for j in range(m):
+        max_nv = max(max_nv, b_nv[j])
+    buf = np.empty(m)
+    hit_j = np.empty(m, np.int64)
+    hit_v = np.empty(m)
+    scratch = np.empty(m)
+    dice = np.empty(max_nv + 1)  # 2 w_values / (|A| + |B|) by |B|
+    for x in range(rows.shape[0]):
+        r = rows[x]
+        base = mentee_const[r]
+        for j in range(m):
+            buf[j] = base
+        for t in range(goal_idx.shape[1]):
+            w = goal_w[r, t]
+            if w == 0.0:
+                continue
+            cov = coverage[goal_idx[r, t]]
+            for j in range(m):
+                buf[j] += w * cov[j]
+        if values_w > 0.0:
+            for v in range(max_nv + 1):
+                den = a_nv[r] + v
+                dice[v] = 2.0 * values_w / den if den > 0 else 0.0
+            for word in range(n_words):
+                held = a_values[r, word]
+                theirs = b_values[word]
+                for j in range(m):
+                    buf[j] += dice[b_nv[j]] * np.float64(_popcount(held & theirs[j]))
+        for c in range(n_tables):
+            row = flat[a_rows[r, c] :]
+            col = b_cls[c]
+            for j in range(m):
+                buf[j] += row[col[j]]
+        limit = threshold[r]
+        n_hit = 0
+        top = -np.inf
+        for j in range(m):
+            excess = buf[j] - price[j] - limit
+            if excess > 0.0:
+                hit_j[n_hit] = j
+                hit_v[n_hit] = excess
+                n_hit += 1
+                top = max(top, excess)
+        counts[x] = n_hit
+        best[x] = top
+        if n_hit <= cap:
+            for h in range(n_hit):
+                out[x, h] = hit_j[h]
+            continue
+        scratch[:n_hit] = hit_v[:n_hit]
+        cut = _select_nth(scratch, n_hit, n_hit - cap)  # cap hits are at least this
+        kept = 0
+        for h in range(n_hit):
+            if hit_v[h] > cut:
+                out[x, kept] = hit_j[h]
+                kept += 1
+        for h in range(n_hit):
+            if kept < cap and hit_v[h] == cut:
+                out[x, kept] = hit_j[h]
+                kept += 1
