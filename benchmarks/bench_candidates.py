@@ -228,7 +228,8 @@ def bench_loss_at_scale(n: int, m: int, seed: int) -> list[Row]:
                 len(pooled) == len(anchor) and gap >= anchor.total_score - pooled.total_score - 1e-9,
                 f"matched {len(pooled):,}/{len(anchor):,}, total fit -{loss:.4f}%; certified gap "
                 f"{gap:.3g} ({100 * gap / pooled.total_score:.1e}%) after "
-                f"{pooled.stats['pricing_rounds']:.0f} round(s); {pooled.stats['priced_pairs']:,.0f} pairs priced in",
+                f"{pooled.stats['pricing_rounds']:.0f} round(s); "
+                f"{pooled.stats['priced_pairs']:,.0f} pairs priced in",
             )
         )
     for label, extra in settings:
