@@ -853,8 +853,8 @@ def candidates(
     20,000 x 5,000      probing (default)                       0.97 % (vs the optimum
                                                                 over all pairs)
     20,000 x 5,000      probing, ``probes=64``                  2.2 %
-    20,000 x 5,000      probing + 1 priced round (assign_pool)  0.11 %
-    20,000 x 5,000      probing + 2 priced rounds               0.07 %
+    20,000 x 5,000      probing + 1 pricing round (assign_pool) 0.030 %
+    20,000 x 5,000      probing + 3 pricing rounds              0 (the optimum)
     ==================  ======================================  =====================
 
     The probing loss is measurable and grows slowly with the pool. Most of it is not
@@ -862,13 +862,13 @@ def candidates(
     mentees to mentors far down their lists (median rank 27 among the pairs that
     improve the first solve), mentors whom few mentees fit and who are therefore cheap.
     Probing by score does not look there; pricing does: given the duals of a solve
-    (``duals``), the search ranks by reduced score and keeps only pairs that could
-    improve it (:func:`matchmaker.assign_pool` runs the rounds). Larger ``probes``,
+    (``duals``), every pair is priced and only pairs that could improve it are kept
+    (:func:`matchmaker.assign_pool` runs the rounds and certifies the gap). Larger ``probes``,
     ``n_exact``, ``k`` and ``mentor_k`` alone buy little: at 20,000 x 5,000,
     ``n_exact=64`` gives 0.92 %, ``k=16`` 0.89 %, ``probes=256, n_exact=64`` 0.79 %. At
     100,000 x 25,000 the default setting takes 1.3 s wall / 2.2 s CPU on a quiet
     shared 2-core machine and up to 2.9 s wall in its slow hours (``probes=64``: 1.1 s);
-    a priced round about 3.2 s more, plus a second solve.
+    a pricing round (a scan of every pair) about 6 s more, plus a second solve.
 
     References
     ----------
