@@ -95,6 +95,9 @@ class PairBound:
             if name == "language" and scorer.model.require_shared_language:
                 table = np.where(scorer._shares_language(ii, jj), table, -np.inf)
             tables.append((a_cls, b_cls, table))
+        # fewest mentee classes first: the scan visits mentees sorted by class, so the
+        # sums of the leading tables carry over from one mentee to the next
+        tables.sort(key=lambda t: t[2].shape[0])
         offsets = np.cumsum([0] + [t.size for _, _, t in tables])
         a_rows = np.zeros((n, len(tables)), dtype=np.int64)
         b_cols = np.zeros((m, len(tables)), dtype=np.int64)
@@ -132,6 +135,7 @@ class PairBound:
         :data:`_ROWS_PER_JOB` on ``n_threads`` threads (the kernel releases the GIL).
         """
         rows = np.flatnonzero(np.isfinite(profit))
+        rows = rows[np.lexsort(self.a_rows[rows].T[::-1])] if self.a_rows.shape[1] else rows
         jobs = [rows[s : s + _ROWS_PER_JOB] for s in range(0, rows.shape[0], _ROWS_PER_JOB)]
         threshold = profit + (gain - _SLACK)
 
@@ -215,15 +219,29 @@ def bound_scan(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
     for j in range(m):
         max_nv = max(max_nv, b_nv[j])
     buf = np.empty(m)
+    # partial[c + 1] = the first c + 1 class tables summed, for the current mentee
+    partial = np.zeros((n_tables + 1, m))
     hit_j = np.empty(m, np.int64)
     hit_v = np.empty(m)
     scratch = np.empty(m)
     dice = np.empty(max_nv + 1)  # 2 w_values / (|A| + |B|) by |B|
     for x in range(rows.shape[0]):
         r = rows[x]
+        same = 0  # leading tables whose row is the previous mentee's
+        if x > 0:
+            while same < n_tables and a_rows[r, same] == a_rows[rows[x - 1], same]:
+                same += 1
+        for c in range(same, n_tables):
+            row = flat[a_rows[r, c] :]
+            col = b_cls[c]
+            src = partial[c]
+            dst = partial[c + 1]
+            for j in range(m):
+                dst[j] = src[j] + row[col[j]]
+        tabled = partial[n_tables]
         base = mentee_const[r]
         for j in range(m):
-            buf[j] = base
+            buf[j] = tabled[j] + base
         for t in range(goal_idx.shape[1]):
             w = goal_w[r, t]
             if w == 0.0:
@@ -240,11 +258,6 @@ def bound_scan(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
                 theirs = b_values[word]
                 for j in range(m):
                     buf[j] += dice[b_nv[j]] * np.float64(_popcount(held & theirs[j]))
-        for c in range(n_tables):
-            row = flat[a_rows[r, c] :]
-            col = b_cls[c]
-            for j in range(m):
-                buf[j] += row[col[j]]
         limit = threshold[r]
         n_hit = 0
         top = -np.inf
