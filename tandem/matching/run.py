@@ -8,8 +8,9 @@ failed run leaves only a FAILED round with its error, never half a draft.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, TypeAlias
 
 import matchmaker
@@ -49,6 +50,10 @@ class Solved:
     pairs: npt.NDArray[np.int64]  # (row in mentees, row in mentors)
     groups: npt.NDArray[np.int64] | None  # group index per pair, for group programs
     pair_scores: npt.NDArray[np.float64]  # score of each pair
+    # Optimal solver only: how much total fit the best matching of the pool could add at most
+    # (0 = proven optimal), and whether nothing was left to gain.
+    optimality_gap: float | None = None
+    proven_optimal: bool = False
 
 
 def _report(match_round: MatchRound, percent: int, label: str) -> None:
@@ -140,20 +145,26 @@ def solve(
     if solver == Solver.OPTIMAL:
         goal: Literal["score", "participation"] = "score" if objective == Objective.SCORE else "participation"
         if isinstance(scores, np.ndarray):
+            # every pair was scored: the solver's duals prove the answer optimal over all of them
             result = matchmaker.assign(scores, np.asarray(pool.capacity), objective=goal, locked=locked)
-        else:
-            # A large pool: the candidate graph, then every pair left out is priced against
-            # the solver's duals and those that could still improve the matching join it for
-            # a re-solve; a last pricing certifies the gap to the optimum over all pairs.
-            result = matchmaker.assign_pool(
-                scorer,
-                np.asarray(pool.capacity),
-                objective=goal,
-                locked=locked,
-                first_graph=scores,
-                pricing_rounds=PRICING_ROUNDS,
-            )
-        return _solved(scorer, result.pairs)
+            return replace(_solved(scorer, result.pairs), optimality_gap=0.0, proven_optimal=True)
+        # A large pool: the candidate graph, then every pair left out is priced against the
+        # solver's duals and those that could still improve the matching join it for a
+        # re-solve; a last pricing certifies the gap to the optimum over all pairs.
+        result = matchmaker.assign_pool(
+            scorer,
+            np.asarray(pool.capacity),
+            objective=goal,
+            locked=locked,
+            first_graph=scores,
+            pricing_rounds=PRICING_ROUNDS,
+        )
+        gap = float(result.stats["optimality_gap"])
+        return replace(
+            _solved(scorer, result.pairs),
+            optimality_gap=None if math.isnan(gap) else gap,
+            proven_optimal=bool(result.stats["proven_optimal"]),
+        )
     if solver == Solver.STABLE:
         # The mentee list is cut to its best candidates, the mentor list keeps whoever listed them.
         mentee_prefs, mentor_prefs = _stable_prefs(scores, len(pool.mentors), STABLE_LIST_LENGTH)
@@ -239,6 +250,12 @@ def _metrics(pool: Pool, scores: Scores, solved: Solved, solver: str) -> dict[st
         # What naive first-come matching would have produced on the same scores.
         greedy = matchmaker.greedy_assign(scores, np.asarray(pool.capacity))
         metrics["greedy"] = {"matched": len(greedy.pairs), "total_score": round(float(greedy.total_score), 4)}
+    if solved.optimality_gap is not None:
+        # rounded up: the certificate must stay a true bound once stored
+        metrics["optimality"] = {
+            "gap": 0.0 if solved.proven_optimal else math.ceil(solved.optimality_gap * 1e4) / 1e4,
+            "proven": solved.proven_optimal,
+        }
     return metrics
 
 

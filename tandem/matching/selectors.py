@@ -234,6 +234,10 @@ class RoundSummary:
     edited: int
     greedy_matched: int | None
     greedy_total: float | None
+    # the optimal solver's certificate, while the draft is as solved (else, and for other
+    # solvers, None)
+    optimality_gap: float | None
+    proven_optimal: bool
 
     @property
     def match_rate(self) -> float | None:
@@ -243,6 +247,13 @@ class RoundSummary:
     def mentors_idle(self) -> int:
         return max(0, self.pool_mentors - self.mentors_used)
 
+    @property
+    def gap_share(self) -> float | None:
+        """The certified gap as a share of this draft's total fit."""
+        if self.optimality_gap is None or self.total_score <= 0:
+            return None
+        return self.optimality_gap / self.total_score
+
 
 def round_summary(*, match_round: MatchRound, proposals: list[Proposal]) -> RoundSummary:
     """Figures for the round page from the proposals already loaded by `match_round_detail`."""
@@ -251,6 +262,10 @@ def round_summary(*, match_round: MatchRound, proposals: list[Proposal]) -> Roun
     scores = [p.score for p in proposals]
     load = Counter(p.mentor_id for p in proposals)
     greedy = metrics.get("greedy") or {}
+    edited = sum(1 for p in proposals if p.edited)
+    # the run's certificate holds for the draft only as solved: no pair changed or removed
+    as_solved = not edited and len(proposals) == int(metrics.get("pairs", len(proposals)))
+    optimality = (metrics.get("optimality") or {}) if as_solved else {}
     return RoundSummary(
         pool=int(metrics.get("pool_mentees") or 0),
         pool_mentors=int(metrics.get("pool_mentors") or 0),
@@ -263,7 +278,9 @@ def round_summary(*, match_round: MatchRound, proposals: list[Proposal]) -> Roun
         load_min=min(load.values()) if load and not peer else 0,
         load_max=max(load.values()) if load and not peer else 0,
         locked=sum(1 for p in proposals if p.locked),
-        edited=sum(1 for p in proposals if p.edited),
+        edited=edited,
         greedy_matched=greedy.get("matched"),
         greedy_total=greedy.get("total_score"),
+        optimality_gap=optimality.get("gap"),
+        proven_optimal=bool(optimality.get("proven")),
     )

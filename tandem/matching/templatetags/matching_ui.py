@@ -71,6 +71,15 @@ def fit(score: float | None) -> str:
 
 
 @register.filter
+def small_share(value: float | None) -> str:
+    """A small share as a percentage with two significant digits ("0.053%", "1.2e-05%")."""
+    if value is None:
+        return "—"
+    percent = float(value) * 100
+    return f"{percent:.2g}%" if percent >= 1e-3 else f"{percent:.1e}%"
+
+
+@register.filter
 def share(contribution: float | None, score: float | None) -> int:
     """A criterion's share of a pair's score, 0–100 (the contributions sum to the score)."""
     if not contribution or not score:

@@ -107,6 +107,8 @@ def test_round_execute_pairs_by_goals_and_explains(pool, program_admin):
     assert "hard rules" in match_round.unmatched[0]["reason"]
     assert match_round.metrics["matched"] == 2
     assert match_round.metrics["greedy"]["matched"] <= 2
+    # every pair was scored: the optimal solver's answer is proven
+    assert match_round.metrics["optimality"] == {"gap": 0.0, "proven": True}
 
 
 def test_round_create_refuses_program_in_wrong_state(org, program_admin):
@@ -309,6 +311,9 @@ def test_large_pool_is_matched_from_candidates(pool, program_admin, dense_limit_
     assert match_round.metrics["greedy"]["matched"] <= 2
     scores = [p.score for p in match_round.proposals.all()]
     assert match_round.metrics["total_score"] == pytest.approx(sum(scores), abs=1e-4)
+    # the optimal solver priced every pair left out: nothing could improve the draft
+    expected = {"gap": 0.0, "proven": True} if solver == "optimal" else None
+    assert match_round.metrics.get("optimality") == expected
 
 
 def _candidates_without(monkeypatch, mentee_row: int, mentor_row: int) -> None:
@@ -368,3 +373,21 @@ def test_large_pool_refuses_solvers_that_score_every_pair(pool, dense_limit_1, s
     pool_ = build_pool(program=program)
     with pytest.raises(ValueError, match=r"scores every pair, and this pool has 3 × 2 = 6 pairs"):
         pool_scores(pool_, pool_.scorer(), solver, [])
+
+
+def test_run_match_command_prints_the_metrics_and_the_certificate(pool, program_admin, org):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    # given: the pool of the first test, being matched
+    program = program_transition(program=pool[0], to_status="matching", by=program_admin)
+    out = StringIO()
+    # when
+    call_command("run_match", str(program.pk), "--org", org.slug, "--solver", "optimal", stdout=out)
+    # then
+    text = out.getvalue()
+    assert "2 pairs, 2/3 matched" in text
+    assert "First-come greedy on the same pool" in text
+    assert "Proven optimal over every pair" in text
+    assert "unmatched: " in text

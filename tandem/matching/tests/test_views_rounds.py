@@ -182,6 +182,28 @@ def test_round_start_runs_in_the_background_and_shows_the_draft(
     html = page.content.decode()
     assert "First-come matching would have matched" in html
     assert "Capacity exhausted" in html  # the one left out, with the reason
+    assert "Proven optimal:" in html  # the optimal solver's certificate
+
+
+def test_round_page_shows_the_certified_gap_until_the_draft_is_edited(
+    admin_client: Client, draft: MatchRound
+) -> None:
+    # given: a draft whose run certified its total fit within 0.05 of the optimum
+    MatchRound.objects.filter(pk=draft.pk).update(
+        metrics={"pairs": 2, "optimality": {"gap": 0.05, "proven": False}}
+    )
+    url = _url("round", draft.program, round_id=draft.pk)
+    # when / then: the page states the bound, as a share of the draft's total fit (2 x 0.5)
+    html = admin_client.get(url).content.decode()
+    assert "Certified near-optimal:" in html
+    assert "<strong>0.0500</strong> (5%) higher" in html
+    # when an admin removes a pair by hand, the certificate no longer applies and is not shown
+    proposal = draft.proposals.order_by("pk").first()
+    assert proposal is not None
+    admin_client.post(_proposal_url("remove", proposal))
+    html = admin_client.get(url).content.decode()
+    assert "Certified near-optimal:" not in html
+    assert "Proven optimal:" not in html
 
 
 def test_round_start_on_an_open_program_is_refused_and_creates_nothing(
@@ -526,3 +548,19 @@ def test_proposal_swap_page_query_count_is_bounded(
     with django_assert_max_num_queries(35):
         response = admin_client.get(_proposal_url("swap", proposal))
     assert len(response.context["candidates"]) == min(mentors, 10)
+
+
+def test_round_page_hides_the_certificate_once_a_pair_is_swapped(
+    admin_client: Client, draft: MatchRound
+) -> None:
+    # given: a proven draft in which an admin changed one pair's mentor (a swap)
+    MatchRound.objects.filter(pk=draft.pk).update(
+        metrics={"pairs": 2, "optimality": {"gap": 0.0, "proven": True}}
+    )
+    url = _url("round", draft.program, round_id=draft.pk)
+    assert "Proven optimal:" in admin_client.get(url).content.decode()
+    draft.proposals.filter(pk=draft.proposals.order_by("pk").first().pk).update(edited=True)  # type: ignore[union-attr]
+    # when
+    html = admin_client.get(url).content.decode()
+    # then
+    assert "Proven optimal:" not in html

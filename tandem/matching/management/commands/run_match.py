@@ -67,6 +67,12 @@ class Command(BaseCommand):
                 f"First-come greedy on the same pool: {greedy['matched']} matched, total fit "
                 f"{greedy['total_score']} (ours: {m.get('total_score')})"
             )
+        if optimality := m.get("optimality"):
+            self.stdout.write(
+                "Proven optimal over every pair"
+                if optimality["proven"]
+                else f"Certified: the best possible total fit is at most {optimality['gap']} higher"
+            )
         for entry in match_round.unmatched:
             self.stdout.write(f"  unmatched: {entry['name']} — {entry['reason']}")
         if options["publish"]:
