@@ -172,7 +172,6 @@ def shortlist(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
     mentor: npt.NDArray[np.int32],
     fits: tuple[float, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray],
     level_span: int,
-    price: FloatArray,
     out: IntArray,
 ) -> None:
     """The best ``out.shape[1]`` distinct people of each row's pool by proxy (``-1`` pads).
@@ -187,9 +186,7 @@ def shortlist(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
     known), level by difference + ``level_span``, time zone by gap in minutes); tables
     instead of divisions keep the loop cheap. Each side is a table with one row per
     person (int32, to stay in cache): see :data:`PROXY_COLUMNS`, then the work-value
-    bitset in 32-bit words. ``price`` (one per person of the probed side, in proxy units)
-    is subtracted from each person's proxy: zeros rank by fit, LP duals of an earlier
-    assignment rank by reduced cost. Ties go to the person found first.
+    bitset in 32-bit words. Ties go to the person found first.
     """
     b, width = pool.shape
     n_out = out.shape[1]
@@ -240,7 +237,7 @@ def shortlist(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
             while gap >= 1440:
                 gap -= 1440
             score += tz_fit[min(gap, 1440 - gap)]
-            proxy[x] = score - price[person[x]]
+            proxy[x] = score
         # the n_out-th best proxy, then everyone above it and the first found at it
         scratch[:n_distinct] = proxy[:n_distinct]
         cut = _select_nth(scratch, n_distinct, n_distinct - n_out)

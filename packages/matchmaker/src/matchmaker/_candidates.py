@@ -37,9 +37,6 @@ _SEG_TABLE_MAX = 1 << 22  # possible segments (language blocks x goals x value k
 # a left-out pair must beat the duals by more than this (score units) to be worth adding:
 # smaller gains are rounding noise of the solver's integer weights
 _PRICED_OUT = 1e-9
-# partner levels a mentor reaches beyond its window when pricing: cheap mentors are
-# often the ones whose ideal mentees are scarce
-_PRICING_REACH = 6
 # flagged pairs the pricing scan keeps per mentee, in multiples of max(k, mentor_k)
 _SCAN_PER_ROW = 4
 
@@ -458,8 +455,6 @@ class _Pricing:
 
     profit: FloatArray  # per mentee (+inf: cannot move)
     price: FloatArray  # per mentor (+inf: cannot take anyone)
-    mentee_proxy: FloatArray  # the duals in proxy units (the score times the total weight)
-    mentor_proxy: FloatArray
 
     @classmethod
     def of(cls, scorer: Scorer, duals: tuple[npt.ArrayLike, npt.ArrayLike]) -> _Pricing:
@@ -467,8 +462,7 @@ class _Pricing:
         for name, arr, size in (("profit", profit, scorer.n_mentees), ("price", price, scorer.n_mentors)):
             if arr.shape != (size,) or np.isnan(arr).any():
                 raise ValueError(f"duals: the {name} array must hold {size} numbers, without NaN")
-        total = scorer.model.total_weight
-        return cls(profit, price, profit * total, price * total)
+        return cls(profit, price)
 
     def reduced(self, score: FloatArray, i: IntArray, j: IntArray) -> FloatArray:
         """Score minus both duals where the pair prices out, else ``-inf``."""
@@ -487,33 +481,22 @@ def _select(
     n_exact: int,
     k: int,
     forward: bool,
-    pricing: _Pricing | None,
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """Exactly score the best ``n_exact`` distinct entries of each row by proxy; keep ``k``.
 
     ``rows`` are the probers (mentees when ``forward``, else mentors) and ``pool`` the
-    people they found. With ``pricing``, both stages rank by reduced score (score minus
-    the two duals) and only pairs that price out are kept. Returns (row position,
-    person, exact score) of the kept pairs.
+    people they found. Returns (row position, person, exact score) of the kept pairs.
     """
     person = np.empty((rows.shape[0], min(n_exact, pool.shape[1])), dtype=np.int64)
-    if pricing is None:
-        found_price = np.zeros(scorer.n_mentors if forward else scorer.n_mentees)
-    else:
-        found_price = pricing.mentor_proxy if forward else pricing.mentee_proxy
     shortlist(
-        rows, pool, goal_part, forward, proxy.mentee, proxy.mentor, proxy.fits, proxy.level_span,
-        found_price, person,
-    )  # fmt: skip
+        rows, pool, goal_part, forward, proxy.mentee, proxy.mentor, proxy.fits, proxy.level_span, person
+    )
     safe = np.maximum(person, 0)
     if forward:
         score, allowed, _ = scorer.evaluate(rows[:, None], safe)
     else:
         score, allowed, _ = scorer.evaluate(safe, rows[:, None])
     masked = np.where(allowed & (person >= 0), score, -np.inf)
-    if pricing is not None:
-        i, j = (rows[:, None], safe) if forward else (safe, rows[:, None])
-        masked = pricing.reduced(masked, i, j)
     kk = min(k, masked.shape[1])
     best_k = (
         np.argpartition(-masked, kk - 1, axis=1)[:, :kk]
@@ -522,11 +505,7 @@ def _select(
     )
     vals = np.take_along_axis(masked, best_k, axis=1)
     r, c = np.nonzero(np.isfinite(vals))
-    return (
-        r,
-        np.take_along_axis(person, best_k, axis=1)[r, c],
-        np.take_along_axis(score, best_k, axis=1)[r, c],
-    )
+    return r, np.take_along_axis(person, best_k, axis=1)[r, c], vals[r, c]
 
 
 def _exhaustive_rows(
@@ -561,12 +540,11 @@ def _exhaustive_rows(
 
 
 def _exhaustive(
-    scorer: Scorer, k: int, mentor_k: int, chunk_cells: int, pricing: _Pricing | None = None
+    scorer: Scorer, k: int, mentor_k: int, chunk_cells: int
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """Exact row top-``k`` and column top-``mentor_k`` by scoring every pair, chunk by chunk.
 
-    With ``pricing``, the pairs that price out, ranked by reduced score. Memory stays at
-    ``chunk_cells`` scores plus ``mentor_k`` per mentor.
+    Memory stays at ``chunk_cells`` scores plus ``mentor_k`` per mentor.
     """
     n, m = scorer.n_mentees, scorer.n_mentors
     kk, mk = min(k, m), min(mentor_k, n)
@@ -577,8 +555,7 @@ def _exhaustive(
     col_rows = np.zeros((mk, m), dtype=np.int64)
     for start in range(0, n, step):
         rows = np.arange(start, min(n, start + step))
-        exact = scorer.score(rows[:, None], cols)
-        score = exact if pricing is None else pricing.reduced(exact, rows[:, None], cols)
+        score = scorer.score(rows[:, None], cols)
         top = (
             np.argpartition(-score, kk - 1, axis=1)[:, :kk] if kk < m else np.broadcast_to(cols, score.shape)
         )
@@ -601,9 +578,7 @@ def _exhaustive(
     out_r.append(col_rows[fin])
     out_c.append(np.broadcast_to(cols, col_best.shape)[fin])
     out_s.append(col_best[fin])
-    rk, ck = np.concatenate(out_r), np.concatenate(out_c)
-    # with pricing the kept values are reduced scores: report the pairs' own scores
-    return rk, ck, np.concatenate(out_s) if pricing is None else scorer.score(rk, ck)
+    return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_s)
 
 
 def _scan_priced(
@@ -673,14 +648,11 @@ def priced_candidates(
     mentor_k: int = 16,
     n_threads: int | None = None,
     bound: PairBound | None = None,
-) -> tuple[sp.csr_array, float] | None:
+) -> tuple[sp.csr_array, float]:
     """Exact pricing of every pair against ``duals``: the pairs that price out (as
     :func:`candidates` with ``duals``) and the optimality gap they leave (see
-    :func:`_scan_priced`); ``None`` when the scorer cannot be scanned (no dense
-    coverage table). ``bound``: the scorer's, when built already (rounds reuse it)."""
+    :func:`_scan_priced`). ``bound``: the scorer's, when built already (rounds reuse it)."""
     bound = PairBound.of(scorer) if bound is None else bound
-    if bound is None:
-        return None
     threads = n_threads if n_threads is not None else min(4, os.cpu_count() or 1)
     n, m = scorer.n_mentees, scorer.n_mentors
     i, j, score, gap = _scan_priced(
@@ -790,11 +762,8 @@ def candidates(
         the ones that could still improve that assignment, at most ``k`` per mentee
         and ``mentor_k`` per mentor, the largest gains first. Every pair is priced: a
         compiled scan of an upper bound of each pair's score (:mod:`matchmaker._scan`,
-        a few ns a pair) flags a superset of them, which are then scored exactly, so an
-        empty answer proves the assignment optimal over all pairs. Only when the scorer
-        keeps no dense coverage table (a huge skills vocabulary) are small pools scored
-        whole and large ones probed as above, ranked by score minus the duals, with
-        mentors reaching further past their level window (no proof). People whose dual
+        about 3 ns a pair) flags a superset of them, which are then scored exactly, so
+        an empty answer proves the assignment optimal over all pairs. People whose dual
         is ``+inf`` (locked mentees, full mentors) never price out. See
         :func:`matchmaker.assign_pool`.
 
@@ -859,7 +828,8 @@ def candidates(
     20,000 x 5,000      probing + 3 pricing rounds              0 (the optimum)
     ==================  ======================================  =====================
 
-    The probing loss is measurable and grows slowly with the pool. Most of it is not
+    The probing loss is measurable and grows with the pool (at least 2.2 % at 100,000 x
+    25,000, against the certified optimum of :func:`matchmaker.assign_pool`). Most of it is not
     missing the best mentors by score: under tight capacity the optimum sends many
     mentees to mentors far down their lists (median rank 27 among the pairs that
     improve the first solve), mentors whom few mentees fit and who are therefore cheap.
@@ -870,7 +840,7 @@ def candidates(
     ``n_exact=64`` gives 0.92 %, ``k=16`` 0.89 %, ``probes=256, n_exact=64`` 0.79 %. At
     100,000 x 25,000 the default setting takes 1.3 s wall / 2.2 s CPU on a quiet
     shared 2-core machine and up to 2.9 s wall in its slow hours (``probes=64``: 1.1 s);
-    a pricing round (a scan of every pair) about 6 s more, plus a second solve.
+    a pricing round (a scan of every pair) about 4 s more, plus a second solve.
 
     References
     ----------
@@ -914,14 +884,14 @@ def candidates(
     n_sk = scorer.mentors.n_skills
     min_cand = min(k, 4) if min_candidates is None else min_candidates
     threads = n_threads if n_threads is not None else min(4, os.cpu_count() or 1)
-    bound = PairBound.of(scorer) if pricing is not None else None
-    if pricing is not None and bound is not None:
+    if pricing is not None:
         # pricing: scan every pair's score bound, then score the flagged pairs exactly
+        bound = PairBound.of(scorer)
         rk, ck, sk, _ = _scan_priced(scorer, bound, pricing, k=k, mentor_k=mentor_k, n_threads=threads)
         return _assemble(rk, ck, sk, n, m)
     if n * m <= exact_cells:
         # small pool: score every pair (chunked) and keep the exact top-k both ways
-        rk, ck, sk = _exhaustive(scorer, k, mentor_k, chunk_cells=1 << 21, pricing=pricing)
+        rk, ck, sk = _exhaustive(scorer, k, mentor_k, chunk_cells=1 << 21)
         return _assemble(rk, ck, sk, n, m)
     use_level = sm.weights["level"] > 0 or "level" in sm.must
     use_tz = sm.weights["timezone"] > 0 or sm.max_tz_gap_hours is not None
@@ -938,6 +908,7 @@ def candidates(
     sign = 1 if sm.kind == "traditional" else -1 if sm.kind == "reverse" else 0
     n_lv = int(max(mentee_side.level.max(initial=0), mentor_side.level.max(initial=0))) + 1
 
+    # forward: mentors listed under the goals they cover (strength = coverage)
     # the two indexes, then the chunks, run on worker threads (the sorts and the compiled
     # kernels release the GIL); a chunk waits only for the index it probes
     with ThreadPoolExecutor(max_workers=max(1, threads)) as ex:
@@ -976,18 +947,15 @@ def candidates(
         mentor_goals[cov_j[by][top3], rank[top3]] = cov_g[by][top3]
         mentor_gfac[cov_j[by][top3], rank[top3]] = scorer.cov_vals[by][top3]
 
-        # the probers: everyone, or when pricing whoever could still gain (finite dual)
-        fwd_rows = np.arange(n) if pricing is None else np.flatnonzero(np.isfinite(pricing.profit))
-        rev_rows = np.arange(m) if pricing is None else np.flatnonzero(np.isfinite(pricing.price))
-        fwd_starts = list(range(0, fwd_rows.shape[0], chunk_rows))
-        rev_starts = list(range(0, rev_rows.shape[0], chunk_rows)) if mentor_k > 0 else []
+        fwd_starts = list(range(0, n, chunk_rows))
+        rev_starts = list(range(0, m, chunk_rows)) if mentor_k > 0 else []
         fwd_rngs = [np.random.default_rng(x) for x in seeds[2].spawn(len(fwd_starts))]
         rev_rngs = [np.random.default_rng(x) for x in seeds[3].spawn(len(rev_starts))]
 
         def forward(idx: int) -> tuple[IntArray, IntArray, FloatArray]:
             # a contiguous range of mentees (blocked-pair lookups stay local), ordered by goal
             # count, most first, so the scorer's goal loop shrinks to a prefix
-            rows = fwd_rows[fwd_starts[idx] : fwd_starts[idx] + chunk_rows]
+            rows = np.arange(fwd_starts[idx], min(n, fwd_starts[idx] + chunk_rows))
             rows = rows[np.argsort(-scorer.goal_count[rows], kind="stable")]
             a, z = _level_range(mentee_side.level[rows], lo, hi, sign, n_lv)
             fwd, widest, primary = fwd_job.result()
@@ -996,37 +964,27 @@ def candidates(
                 lvl_lo=a, lvl_hi=z, widest=widest, primary=primary, budgets=budgets, use_values=use_values,
                 rng=fwd_rngs[idx],
             )  # fmt: skip
-            r, person, v = _select(
-                scorer, rows, pool, gp, proxy, n_exact=n_exact, k=k, forward=True, pricing=pricing
-            )
+            r, person, v = _select(scorer, rows, pool, gp, proxy, n_exact=n_exact, k=k, forward=True)
             return rows[r], person, v
 
         def reverse(idx: int) -> tuple[IntArray, IntArray, FloatArray]:
-            rows = rev_rows[rev_starts[idx] : rev_starts[idx] + chunk_rows]
-            reach = _PRICING_REACH if pricing is not None else 0
-            a, z = _level_range(mentor_side.level[rows], lo, hi + reach, -sign, n_lv)
+            rows = np.arange(rev_starts[idx], min(m, rev_starts[idx] + chunk_rows))
+            a, z = _level_range(mentor_side.level[rows], lo, hi, -sign, n_lv)
             rev, widest, primary = rev_job.result()
             pool, gp = _probe(
                 rev, mentor_side, rows, goals=mentor_goals[rows], goal_fac=mentor_gfac[rows],
                 lvl_lo=a, lvl_hi=z, widest=widest, primary=primary, budgets=rev_budgets,
                 use_values=use_values, rng=rev_rngs[idx],
             )  # fmt: skip
-            r, person, v = _select(
-                scorer, rows, pool, gp, proxy, n_exact=n_exact, k=mentor_k, forward=False, pricing=pricing
-            )
+            r, person, v = _select(scorer, rows, pool, gp, proxy, n_exact=n_exact, k=mentor_k, forward=False)
             return person, rows[r], v
 
         jobs = [(forward, i) for i in range(len(fwd_starts))] + [(reverse, i) for i in range(len(rev_starts))]
         results = list(ex.map(lambda job: job[0](job[1]), jobs))
-    if not results:
-        return sp.csr_array((n, m), dtype=np.float64)
     rk = np.concatenate([r[0] for r in results])
     ck = np.concatenate([r[1] for r in results])
     sk = np.concatenate([r[2] for r in results])
     del results
-
-    if pricing is not None:
-        return _assemble(rk, ck, sk, n, m)  # preferred pairs and repairs: the first candidates had them
 
     # explicitly preferred mentors are always candidates (when allowed)
     pref = scorer._preferred

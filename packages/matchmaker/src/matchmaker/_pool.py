@@ -35,13 +35,6 @@ from matchmaker._scoring import Scorer
 
 __all__ = ["assign_pool"]
 
-# Without the scan, a priced search reads more people than the first one (the pairs that price out sit
-# further down each list than the best ones by score) but ranks them by reduced score
-# first, so it scores few more exactly. Measured at 20,000 x 5,000: 8x probes and 2x
-# exact cut the loss to 0.10 % (2x / 4x: 0.28 %; 16x / 4x: 0.06 % for 1.5x the time).
-_PRICING_PROBES = 8
-_PRICING_EXACT = 2
-
 
 def assign_pool(
     scorer: Scorer,
@@ -78,11 +71,9 @@ def assign_pool(
     gap_tolerance : float, default 1e-6
         Relative optimality gap (of the total score) at which pricing stops.
     candidate_options : mapping, optional
-        Keyword arguments of :func:`matchmaker.candidates` (``k``, ``probes``, ...).
-        Pricing keeps ``k`` pairs per mentee and ``mentor_k`` per mentor. Without the
-        scan (a skills vocabulary too large for the scorer's dense coverage table),
-        pricing probes instead: ``8 x probes`` people per prober, ``2 x n_exact`` of
-        them scored exactly, in chunks of ``chunk_rows / 4`` probers (the same memory).
+        Keyword arguments of :func:`matchmaker.candidates` for the first graph (``k``,
+        ``probes``, ...); pricing keeps ``k`` pairs per mentee and ``mentor_k`` per
+        mentor, and runs on ``n_threads``.
     first_graph : scipy.sparse.csr_array, optional
         The first candidate graph, when the caller has built it already (exact scores,
         allowed pairs only, as :func:`matchmaker.candidates` returns); default: built here
@@ -94,7 +85,7 @@ def assign_pool(
         The assignment of the last solve. ``stats`` adds ``pricing_rounds`` (re-solves
         with priced pairs), ``priced_pairs`` (pairs they added), ``optimality_gap`` (an
         upper bound of what the optimum over every pair adds to ``total_score``; NaN
-        when not priced, or priced by probing) and ``proven_optimal``: ``1.0`` when
+        when not priced) and ``proven_optimal``: ``1.0`` when
         every pair was priced and none prices out (the gap is then rounding, at most
         ``1e-9`` per mentee), so the answer is optimal over every pair; else ``0.0``.
 
@@ -118,10 +109,6 @@ def assign_pool(
     tried and is slower: with ties everywhere, the finest epsilon phase turns into long
     price wars.
 
-    Without the scan (no dense coverage table) pricing probes the pool by search, so
-    pairs that price out can be missed and only a small pool (at most ``exact_cells``
-    pairs, scored whole) is proven optimal.
-
     Examples
     --------
     >>> import numpy as np
@@ -129,7 +116,7 @@ def assign_pool(
     >>> mentees, mentors = synthetic_pool(300, 80, rng=np.random.default_rng(1))
     >>> scorer = Scorer(ScoreModel(), mentees, mentors)
     >>> res = assign_pool(scorer, 4, pricing_rounds=10)
-    >>> bool(res.stats["proven_optimal"])  # a small pool is priced over every pair
+    >>> bool(res.stats["proven_optimal"])  # every pair priced, none left to gain
     True
     >>> bool(np.isclose(res.total_score, assign(scorer.matrix(), 4).total_score))
     True
@@ -148,36 +135,18 @@ def assign_pool(
     graph = _with_locked(first, scorer, locks)
     result = assign(graph, mentor_capacity, objective=objective, locked=locks)
 
-    priced_options = dict(options)
-    probes = int(options.get("probes", 192))
-    n_exact = int(options.get("n_exact", 48))
-    priced_options["probes"] = _PRICING_PROBES * probes
-    priced_options["n_exact"] = min(_PRICING_EXACT * n_exact, _PRICING_PROBES * probes)
-    priced_options["chunk_rows"] = max(
-        1, int(options.get("chunk_rows", 2048)) * _PRICING_EXACT // _PRICING_PROBES
-    )
     scan_options: dict[str, Any] = {
         key: options[key] for key in ("k", "mentor_k", "n_threads") if key in options
     }
     scan_options["bound"] = PairBound.of(scorer) if pricing_rounds else None  # built once for all rounds
-    small = scorer.n_mentees * scorer.n_mentors <= int(options.get("exact_cells", 1 << 22))
     rounds, added, gap, proven = 0, 0, math.nan, False
-    seed = int(options.get("seed", 0))
     # each round prices the last solve; the last one only certifies it (no re-solve after)
     for round_no in range(1, pricing_rounds + 2 if pricing_rounds else 1):
         if result.duals is None:
             break
-        scanned = priced_candidates(scorer, result.duals, **scan_options)
-        if scanned is not None:
-            extra, gap = scanned
-        else:
-            # no scan: search by probing (a fresh seed each round lands on other parts of
-            # the big windows); only a small pool is priced over every pair
-            priced_options["seed"] = seed + round_no
-            extra = candidates(scorer, duals=result.duals, **priced_options)
-            gap = 0.0 if extra.nnz == 0 and small else math.nan
+        extra, gap = priced_candidates(scorer, result.duals, **scan_options)
         # nothing prices out: optimal over every pair (up to the solver's rounding)
-        proven = extra.nnz == 0 and not math.isnan(gap)
+        proven = extra.nnz == 0
         within = gap <= gap_tolerance * max(1.0, abs(result.total_score))
         if extra.nnz == 0 or within or round_no > pricing_rounds:
             break

@@ -7,7 +7,8 @@ candidates were chosen. Scoring all pairs exactly with :class:`~matchmaker.Score
 costs ~200 ns a pair in NumPy; this scan costs a few: per mentee, one pass over all
 mentors adds
 
-- the goal part, from the mentor x goal coverage table (one streamed row per goal),
+- the goal part, from the coverage table goal by goal (only the mentors covering one
+  of the mentee's goals are touched),
 - the work-values Dice overlap (a popcount),
 - the other criteria from small tables indexed by (mentee class, mentor class): a
   criterion reads few attributes (level, working-hours mask, meeting formats and hours,
@@ -51,7 +52,9 @@ class PairBound:
 
     goal_idx: IntArray  # (n, G) the mentee's goals, strongest first
     goal_w: FloatArray  # (n, G) goal weight x w_goals / (total weight x goal sum)
-    coverage: npt.NDArray[np.float32]  # (n_skills, m) coverage of each goal by each mentor
+    cov_ptr: IntArray  # (n_skills + 1,) each goal's run in cov_mentor / cov_value
+    cov_mentor: IntArray  # the mentors covering each goal, goal by goal
+    cov_value: npt.NDArray[np.float32]  # their coverage of it
     a_values: npt.NDArray[np.uint64]  # (n, words)
     a_nv: IntArray  # values held by each mentee
     b_values: npt.NDArray[np.uint64]  # (words, m)
@@ -62,17 +65,14 @@ class PairBound:
     flat: FloatArray  # the class tables, row-major, one after the other
     mentee_const: FloatArray  # (n,) the preferences bound
 
-    @staticmethod
-    def available(scorer: Scorer) -> bool:
-        """Whether :meth:`of` can bound this scorer (it needs the dense coverage table)."""
-        return scorer._dense_cov is not None
-
     @classmethod
-    def of(cls, scorer: Scorer) -> PairBound | None:
-        """The bound, or ``None`` when the scorer keeps no dense coverage table."""
-        coverage = scorer._dense_cov
-        if coverage is None:
-            return None
+    def of(cls, scorer: Scorer) -> PairBound:
+        """The bound of ``scorer``'s pairs (class tables, coverage goal by goal)."""
+        # the coverage table goal by goal: who covers each goal, and how well
+        n_sk = scorer.mentors.n_skills
+        mentor_of, goal_of = scorer.cov_keys // n_sk, scorer.cov_keys % n_sk
+        by_goal = np.argsort(goal_of * scorer.n_mentors + mentor_of, kind="stable")
+        goal_of = goal_of[by_goal]
         a, b, w, total = scorer.mentees, scorer.mentors, scorer._w, scorer._total
         n, m = scorer.n_mentees, scorer.n_mentors
         gsum = np.where(scorer.goal_sum > 0, scorer.goal_sum, 1.0)
@@ -111,7 +111,9 @@ class PairBound:
         return cls(
             goal_idx=np.ascontiguousarray(scorer.goal_idx),
             goal_w=np.ascontiguousarray(scorer.goal_w * (w["goals"] / total) / gsum[:, None]),
-            coverage=coverage.reshape(scorer.mentors.n_skills, m),
+            cov_ptr=np.searchsorted(goal_of, np.arange(n_sk + 1)).astype(np.int64),
+            cov_mentor=np.ascontiguousarray(mentor_of[by_goal]),
+            cov_value=np.ascontiguousarray(scorer.cov_vals[by_goal], dtype=np.float32),
             a_values=np.ascontiguousarray(a.values),
             a_nv=scorer._vals_i.astype(np.int64),
             b_values=np.ascontiguousarray(b.values.T),
@@ -144,7 +146,8 @@ class PairBound:
             counts = np.empty(chunk.shape[0], np.int64)
             best = np.empty(chunk.shape[0])
             bound_scan(
-                chunk, self.goal_idx, self.goal_w, self.coverage, self.a_values, self.a_nv,
+                chunk, self.goal_idx, self.goal_w, self.cov_ptr, self.cov_mentor, self.cov_value,
+                self.a_values, self.a_nv,
                 self.b_values, self.b_nv, self.values_w, self.a_rows, self.b_cls, self.flat,
                 self.mentee_const, threshold, price, out, counts, best,
             )  # fmt: skip
@@ -213,7 +216,9 @@ def bound_scan(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
     rows: IntArray,
     goal_idx: IntArray,
     goal_w: FloatArray,
-    coverage: npt.NDArray[np.float32],
+    cov_ptr: IntArray,
+    cov_mentor: IntArray,
+    cov_value: npt.NDArray[np.float32],
     a_values: npt.NDArray[np.uint64],
     a_nv: IntArray,
     b_values: npt.NDArray[np.uint64],
@@ -268,9 +273,9 @@ def bound_scan(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
             w = goal_w[r, t]
             if w == 0.0:
                 continue
-            cov = coverage[goal_idx[r, t]]
-            for j in range(m):
-                buf[j] += w * cov[j]
+            g = goal_idx[r, t]
+            for p in range(cov_ptr[g], cov_ptr[g + 1]):
+                buf[cov_mentor[p]] += w * np.float64(cov_value[p])
         if values_w > 0.0:
             for v in range(max_nv + 1):
                 den = a_nv[r] + v
