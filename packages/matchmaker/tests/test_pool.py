@@ -225,6 +225,8 @@ _KINDS: list[dict[str, Any]] = [
     {"kind": "peer", "must": {"level"}},
     {"weights": {"goals": 3, "timezone": 10, "language": 4}, "require_shared_language": False},
     {"weights": {"values": 0, "industry": 7, "availability": 9, "preferences": 6}, "must": {"goals"}},
+    # related skills serve a goal too (coverage through the relation)
+    {"skill_relations": sp.random(200, 200, density=0.02, random_state=5, format="csr")},
 ]
 
 
@@ -240,7 +242,8 @@ def test_scan_flags_every_pair_that_prices_out(
     n: int, m: int, seed: int, model: int, price_top: float
 ) -> None:
     # given random duals around the scores of a random pool, under several score models
-    # (reverse kind, must-filters, preferred and avoided pairs, no language rule)
+    # (reverse kind, must-filters, preferred and avoided pairs, no language rule, related
+    # skills)
     mentees, mentors = synthetic_pool(n, m, rng=np.random.default_rng(seed))
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, [n, m], size=(4, 2))
