@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 # Above this many mentee x mentor cells, candidates are generated sparsely instead of scoring all pairs.
 DENSE_CELLS_LIMIT = 4_000_000
 # Re-solves with priced pairs for pools above it: three reached the optimum over all pairs
-# at 20,000 x 5,000 (about 2 s; each round scans every pair, ~6 s at 100,000 x 25,000).
+# at 20,000 x 5,000 (1.4 s; each round scans every pair, ~4 s at 100,000 x 25,000).
 PRICING_ROUNDS = 3
 STABLE_LIST_LENGTH = 20
 

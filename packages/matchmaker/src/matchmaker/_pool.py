@@ -99,13 +99,13 @@ def assign_pool(
     -----
     Measured on synthetic pools with tight capacity (``benchmarks/bench_candidates.py``,
     a shared 2-core machine). At 20,000 x 5,000 the first graph loses 0.97 % of the
-    optimal total fit over all 100M pairs (0.3 s); pricing reaches the optimum in three
-    rounds (about 1.9 s in all) and certifies it within 1e-6 in about eight (the gap
-    bound shrinks more slowly than the loss: the duals of a degenerate LP). A scan costs
-    about 4 ns a pair and core, so at 100,000 x 25,000 each round takes about 6 s on two
-    cores: one round takes 17 s in all (2.7 s without pricing) and lifts the total fit
-    from 69,534 to 71,092, with a certified gap of 111 (0.16 %); three rounds 71,159,
-    gap 0.77 (1e-5). Starting a re-solve's auction from the last solve's prices was
+    optimal total fit over all 100M pairs (0.3 s); one pricing round leaves 0.03 %
+    (0.84 s in all), and the optimum is reached in two to three rounds (1.4 s) and
+    certified within 1e-6 in eight or nine (3 s: the gap bound shrinks more slowly than
+    the loss, the LP being degenerate). A scan costs about 3 ns a pair and core, so at
+    100,000 x 25,000 it takes about 3.6 s on two cores: one round takes 12.2 s in all
+    (2.6 s without pricing) and lifts the total fit from 69,421 to 71,018, with a
+    certified gap of 119 (0.17 %); three rounds (another seed) 21 s, gap 1e-5. Starting a re-solve's auction from the last solve's prices was
     tried and is slower: with ties everywhere, the finest epsilon phase turns into long
     price wars.
 
