@@ -105,9 +105,9 @@ def assign_pool(
     the loss, the LP being degenerate). A scan costs about 3 ns a pair and core, so at
     100,000 x 25,000 it takes about 3.6 s on two cores: one round takes 12.2 s in all
     (2.6 s without pricing) and lifts the total fit from 69,421 to 71,018, with a
-    certified gap of 119 (0.17 %); three rounds (another seed) 21 s, gap 1e-5. Starting a re-solve's auction from the last solve's prices was
-    tried and is slower: with ties everywhere, the finest epsilon phase turns into long
-    price wars.
+    certified gap of 119 (0.17 %); three rounds (another seed) 21 s, gap 1e-5.
+    Starting a re-solve's auction from the last solve's prices was tried and is slower:
+    with ties everywhere, the finest epsilon phase turns into long price wars.
 
     Examples
     --------
