@@ -185,14 +185,18 @@ def test_round_start_runs_in_the_background_and_shows_the_draft(
     assert "Proven optimal:" in html  # the optimal solver's certificate
 
 
+def _certified(draft: MatchRound, *, gap: float) -> str:
+    """Give the draft's run an optimality certificate (as the optimal solver stores it); its page."""
+    optimality = {"gap": gap, "proven": gap == 0.0}
+    MatchRound.objects.filter(pk=draft.pk).update(metrics={"pairs": 2, "optimality": optimality})
+    return _url("round", draft.program, round_id=draft.pk)
+
+
 def test_round_page_shows_the_certified_gap_until_the_draft_is_edited(
     admin_client: Client, draft: MatchRound
 ) -> None:
     # given: a draft whose run certified its total fit within 0.05 of the optimum
-    MatchRound.objects.filter(pk=draft.pk).update(
-        metrics={"pairs": 2, "optimality": {"gap": 0.05, "proven": False}}
-    )
-    url = _url("round", draft.program, round_id=draft.pk)
+    url = _certified(draft, gap=0.05)
     # when / then: the page states the bound, as a share of the draft's total fit (2 x 0.5)
     html = admin_client.get(url).content.decode()
     assert "Certified near-optimal:" in html
@@ -554,10 +558,7 @@ def test_round_page_hides_the_certificate_once_a_pair_is_swapped(
     admin_client: Client, draft: MatchRound
 ) -> None:
     # given: a proven draft in which an admin changed one pair's mentor (a swap)
-    MatchRound.objects.filter(pk=draft.pk).update(
-        metrics={"pairs": 2, "optimality": {"gap": 0.0, "proven": True}}
-    )
-    url = _url("round", draft.program, round_id=draft.pk)
+    url = _certified(draft, gap=0.0)
     assert "Proven optimal:" in admin_client.get(url).content.decode()
     draft.proposals.filter(pk=draft.proposals.order_by("pk").first().pk).update(edited=True)  # type: ignore[union-attr]
     # when
