@@ -287,3 +287,15 @@ def test_scan_prices_a_whole_row_again_when_its_kept_flags_are_all_forbidden() -
     assert graph.nnz == 1
     assert graph.indices[0] == int(np.argmax(np.where(np.isfinite(dense[0]), dense[0], -1.0)))
     assert graph.data[0] == dense[0, graph.indices[0]]
+
+
+def test_scan_bounds_every_criterion() -> None:
+    # the scan adds goals and values itself, preferences as a per-mentee constant, and
+    # every other criterion from a class table: a criterion added to the score model
+    # without a place here would be missing from the bound
+    from matchmaker._scan import _class_attributes
+    from matchmaker._scoring import CRITERIA
+
+    tabled = set(_class_attributes(_scorer(5, 5, seed=0)))
+    assert tabled | {"goals", "values", "preferences"} == set(CRITERIA)
+    assert not tabled & {"goals", "values", "preferences"}
