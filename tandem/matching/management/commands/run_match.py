@@ -68,10 +68,12 @@ class Command(BaseCommand):
                 f"{greedy['total_score']} (ours: {m.get('total_score')})"
             )
         if optimality := m.get("optimality"):
+            as_many = " that matches as many" if match_round.objective == Objective.PARTICIPATION else ""
             self.stdout.write(
                 "Proven optimal over every pair"
                 if optimality["proven"]
-                else f"Certified: the best possible total fit is at most {optimality['gap']} higher"
+                else f"Certified: no matching of the pool{as_many} has a total fit "
+                f"more than {optimality['gap']} higher"
             )
         for entry in match_round.unmatched:
             self.stdout.write(f"  unmatched: {entry['name']} — {entry['reason']}")
