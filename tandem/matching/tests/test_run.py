@@ -391,3 +391,29 @@ def test_run_match_command_prints_the_metrics_and_the_certificate(pool, program_
     assert "First-come greedy on the same pool" in text
     assert "Proven optimal over every pair" in text
     assert "unmatched: " in text
+
+
+def test_large_pool_stores_the_certified_gap_rounded_up(pool, program_admin, org, dense_limit_1, monkeypatch):
+    import dataclasses
+    from io import StringIO
+
+    import matchmaker
+    from django.core.management import call_command
+
+    # given: a large pool whose pricing stops with a gap left (as on a big pool)
+    real = matchmaker.assign_pool
+
+    def stopped_early(*args, **kwargs):
+        result = real(*args, **kwargs)
+        stats = {**result.stats, "optimality_gap": 0.123401, "proven_optimal": 0.0}
+        return dataclasses.replace(result, stats=stats)
+
+    monkeypatch.setattr("tandem.matching.run.matchmaker.assign_pool", stopped_early)
+    program_transition(program=pool[0], to_status="matching", by=program_admin)
+    out = StringIO()
+    # when
+    call_command("run_match", str(pool[0].pk), "--org", org.slug, "--solver", "optimal", stdout=out)
+    # then: the bound is stored rounded up (it must stay a bound) and stated
+    match_round = MatchRound.objects.get(program=pool[0])
+    assert match_round.metrics["optimality"] == {"gap": 0.1235, "proven": False}
+    assert "that matches as many has a total fit more than 0.1235 higher" in out.getvalue()
