@@ -156,6 +156,9 @@ def test_assign_pool_and_priced_candidates_reject_bad_input() -> None:
         assign_pool(scorer, 3, locked=[(50, 0)])
     with pytest.raises(ValueError, match="pricing_rounds"):
         assign_pool(scorer, 3, pricing_rounds=-1)
+    for tolerance in (-1e-6, float("nan")):
+        with pytest.raises(ValueError, match="gap_tolerance"):
+            assign_pool(scorer, 3, gap_tolerance=tolerance)
     with pytest.raises(ValueError, match="duals"):
         assign_pool(scorer, 3, candidate_options={"duals": (np.zeros(50), np.zeros(20))})
     with pytest.raises(ValueError, match="duals: the profit array must hold 50"):

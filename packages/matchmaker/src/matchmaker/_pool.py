@@ -85,15 +85,16 @@ def assign_pool(
         The assignment of the last solve. ``stats`` adds ``pricing_rounds`` (re-solves
         with priced pairs), ``priced_pairs`` (pairs they added), ``optimality_gap`` (an
         upper bound of what the optimum over every pair adds to ``total_score``; NaN
-        when not priced) and ``proven_optimal``: ``1.0`` when
-        every pair was priced and none prices out (the gap is then rounding, at most
-        ``1e-9`` per mentee), so the answer is optimal over every pair; else ``0.0``.
+        when not priced) and ``proven_optimal``: ``1.0`` when no pair prices out (the
+        gap is then rounding, at most ``1e-9`` per mentee), so the answer is optimal
+        over every pair; else ``0.0``.
 
     Raises
     ------
     ValueError
-        If ``pricing_rounds`` is negative, or on any error of :func:`matchmaker.candidates`
-        or :func:`matchmaker.assign` (a locked pair that is forbidden, say).
+        If ``pricing_rounds`` or ``gap_tolerance`` is negative, or on any error of
+        :func:`matchmaker.candidates` or :func:`matchmaker.assign` (a locked pair that is
+        forbidden, say).
 
     Notes
     -----
@@ -123,6 +124,8 @@ def assign_pool(
     """
     if pricing_rounds < 0:
         raise ValueError("pricing_rounds must be non-negative")
+    if not gap_tolerance >= 0:  # (NaN too)
+        raise ValueError("gap_tolerance must be a non-negative number")
     options = dict(candidate_options or {})
     if "duals" in options:
         raise ValueError("candidate_options must not set duals: assign_pool prices by itself")
