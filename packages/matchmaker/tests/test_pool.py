@@ -302,3 +302,22 @@ def test_scan_bounds_every_criterion() -> None:
     tabled = set(_class_attributes(_scorer(5, 5, seed=0)))
     assert tabled | {"goals", "values", "preferences"} == set(CRITERIA)
     assert not tabled & {"goals", "values", "preferences"}
+
+
+def test_scan_bounds_a_criterion_with_too_many_classes_by_its_weight(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given class tables too large to build (every criterion falls back to its weight)
+    from matchmaker import _scan
+
+    monkeypatch.setattr(_scan, "_TABLE_MAX", 0)
+    scorer = _scorer(40, 25, seed=12)
+    rng = np.random.default_rng(12)
+    profit, price = rng.uniform(0.3, 0.9, 40), rng.uniform(0.0, 0.2, 25)
+    bound = PairBound.of(scorer)
+    # when every pair is scanned
+    i, j, _, _ = bound.flag(profit, price, gain=1e-9, per_row=25)
+    # then the looser bound still flags every pair that prices out
+    reduced = scorer.matrix() - profit[:, None] - price[None, :]
+    want = {(int(a), int(b)) for a, b in np.argwhere(reduced > 1e-9)}
+    assert want
+    assert want <= set(zip(i.tolist(), j.tolist(), strict=True))
+    assert bound.flat.shape[0] == 5  # one entry per tabled criterion
