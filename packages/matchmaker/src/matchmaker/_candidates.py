@@ -582,8 +582,14 @@ def _exhaustive(
 
 
 def _scan_priced(
-    scorer: Scorer, bound: PairBound, pricing: _Pricing, *, k: int, mentor_k: int, n_threads: int
-) -> tuple[IntArray, IntArray, FloatArray, float]:
+    scorer: Scorer,
+    pricing: _Pricing,
+    *,
+    k: int,
+    mentor_k: int,
+    n_threads: int | None,
+    bound: PairBound | None = None,
+) -> tuple[sp.csr_array, float]:
     """Exact pricing over every pair: the pairs that price out, ranked by reduced score.
 
     :class:`~matchmaker._scan.PairBound` flags a superset of them (a few ns a pair, at
@@ -596,11 +602,12 @@ def _scan_priced(
     Also returns ``sum_i max(0, max_j score - profit_i - price_j)`` (an upper bound of
     it): raising each profit by that much makes the duals feasible for every pair, so
     the optimum over all pairs exceeds the priced assignment's objective by at most this
-    gap (LP weak duality).
+    gap (LP weak duality). ``bound``: the scorer's, when built already (rounds reuse it).
     """
+    bound = PairBound.of(scorer) if bound is None else bound
     per_row = _SCAN_PER_ROW * max(k, mentor_k)
     i, j, over, over_gain = bound.flag(
-        pricing.profit, pricing.price, gain=_PRICED_OUT, per_row=per_row, n_threads=n_threads
+        pricing.profit, pricing.price, gain=_PRICED_OUT, per_row=per_row, n_threads=_threads(n_threads)
     )
     score = np.empty(i.shape[0])
     red = np.empty(i.shape[0])
@@ -637,7 +644,7 @@ def _scan_priced(
     keep = _best_per(i, red, k) | _best_per(j, red, mentor_k)
     # pairs gaining at most _PRICED_OUT are never flagged: count that much for every mentee
     gap = float(gain.sum()) + _PRICED_OUT * np.count_nonzero(np.isfinite(pricing.profit))
-    return i[keep], j[keep], score[keep], gap
+    return _assemble(i[keep], j[keep], score[keep], n, scorer.n_mentors), gap
 
 
 def priced_candidates(
@@ -651,14 +658,14 @@ def priced_candidates(
 ) -> tuple[sp.csr_array, float]:
     """Exact pricing of every pair against ``duals``: the pairs that price out (as
     :func:`candidates` with ``duals``) and the optimality gap they leave (see
-    :func:`_scan_priced`). ``bound``: the scorer's, when built already (rounds reuse it)."""
-    bound = PairBound.of(scorer) if bound is None else bound
-    threads = n_threads if n_threads is not None else min(4, os.cpu_count() or 1)
-    n, m = scorer.n_mentees, scorer.n_mentors
-    i, j, score, gap = _scan_priced(
-        scorer, bound, _Pricing.of(scorer, duals), k=k, mentor_k=mentor_k, n_threads=threads
-    )
-    return _assemble(i, j, score, n, m), gap
+    :func:`_scan_priced`)."""
+    pricing = _Pricing.of(scorer, duals)
+    return _scan_priced(scorer, pricing, k=k, mentor_k=mentor_k, n_threads=n_threads, bound=bound)
+
+
+def _threads(n_threads: int | None) -> int:
+    """Worker threads: as asked, else the CPU count, at most 4."""
+    return n_threads if n_threads is not None else min(4, os.cpu_count() or 1)
 
 
 def _best_per(group: IntArray, value: FloatArray, count: int) -> BoolArray:
@@ -883,12 +890,9 @@ def candidates(
     sm = scorer.model
     n_sk = scorer.mentors.n_skills
     min_cand = min(k, 4) if min_candidates is None else min_candidates
-    threads = n_threads if n_threads is not None else min(4, os.cpu_count() or 1)
     if pricing is not None:
         # pricing: scan every pair's score bound, then score the flagged pairs exactly
-        bound = PairBound.of(scorer)
-        rk, ck, sk, _ = _scan_priced(scorer, bound, pricing, k=k, mentor_k=mentor_k, n_threads=threads)
-        return _assemble(rk, ck, sk, n, m)
+        return _scan_priced(scorer, pricing, k=k, mentor_k=mentor_k, n_threads=n_threads)[0]
     if n * m <= exact_cells:
         # small pool: score every pair (chunked) and keep the exact top-k both ways
         rk, ck, sk = _exhaustive(scorer, k, mentor_k, chunk_cells=1 << 21)
@@ -909,6 +913,7 @@ def candidates(
     n_lv = int(max(mentee_side.level.max(initial=0), mentor_side.level.max(initial=0))) + 1
 
     # forward: mentors listed under the goals they cover (strength = coverage)
+    threads = _threads(n_threads)
     # the two indexes, then the chunks, run on worker threads (the sorts and the compiled
     # kernels release the GIL); a chunk waits only for the index it probes
     with ThreadPoolExecutor(max_workers=max(1, threads)) as ex:
