@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matchmaker import ScoreModel, Scorer, assign, assign_pool, candidates, synthetic_pool
 from matchmaker._assign import Objective
+from matchmaker._candidates import priced_candidates
 from matchmaker._scan import PairBound
 
 PROBING: dict[str, Any] = {"exact_cells": 0}  # force the probing path even on small pools
@@ -75,6 +76,20 @@ def test_exhaustive_pricing_returns_the_best_pairs_that_price_out() -> None:
         assert got.shape[0] == min(3, gains.shape[0])
         if got.shape[0]:
             assert reduced[i, got].min() >= np.sort(gains)[-got.shape[0]] - 1e-12
+
+
+def test_pricing_with_unbounded_k_returns_every_pair_that_prices_out() -> None:
+    # given the duals of an assignment on a thin graph
+    scorer = _scorer(300, 80, seed=6)
+    res = assign(candidates(scorer, k=1, mentor_k=0), 4)
+    assert res.duals is not None
+    # when every priced-out pair is asked for (k far above the number of mentors)
+    priced = candidates(scorer, duals=res.duals, k=10**9, mentor_k=10**9)
+    # then the scan's buffers stay sized by the mentors, every such pair is returned,
+    # and the probing-only n_exact (48 by default) does not limit k
+    reduced = _reduced(scorer, res.duals)
+    assert priced.nnz == np.count_nonzero(reduced > 1e-9) > 0
+    assert priced.nnz == priced_candidates(scorer, res.duals, k=10**9, mentor_k=10**9)[0].nnz
 
 
 def test_pricing_a_probed_pool_returns_only_new_allowed_pairs_that_price_out() -> None:

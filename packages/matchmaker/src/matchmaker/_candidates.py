@@ -605,7 +605,8 @@ def _scan_priced(
     gap (LP weak duality). ``bound``: the scorer's, when built already (rounds reuse it).
     """
     bound = PairBound.of(scorer) if bound is None else bound
-    per_row = _SCAN_PER_ROW * max(k, mentor_k)
+    # (a row never has more flags than mentors: a huge k must not size the buffers)
+    per_row = min(_SCAN_PER_ROW * max(k, mentor_k), max(1, scorer.n_mentors))
     i, j, over, over_gain = bound.flag(
         pricing.profit, pricing.price, gain=_PRICED_OUT, per_row=per_row, n_threads=_threads(n_threads)
     )
@@ -869,7 +870,7 @@ def candidates(
         raise ValueError("k must be at least 1")
     if mentor_k < 0:
         raise ValueError("mentor_k must be non-negative")
-    if n_exact < max(k, mentor_k):
+    if n_exact < max(k, mentor_k) and duals is None:  # (pricing scores every flagged pair)
         raise ValueError("n_exact must be at least max(k, mentor_k)")
     if probes < n_exact:
         raise ValueError("probes must be at least n_exact")
