@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matchmaker import assign, greedy_assign, top_k_candidates
+from matchmaker._assign import Objective
 from scipy.optimize import linprog
 
 # ----------------------------------------------------------------------------- references
@@ -194,6 +195,10 @@ def test_assign_locked_duplicate_mentee_raises() -> None:
         (np.ones((2, 2, 2)), 1, "scores"),
         (np.array([[np.inf, 1.0]]), 1, "scores"),
         (sp.csr_matrix(np.ones((2, 2))), [1, 1, 1], "mentor_capacity"),
+        # scores whose total would overflow, on each path: the direct solver, the auction, sparse
+        (np.array([[1e308, 1e308], [1e308, 1e308]]), 1, "scores must lie within"),
+        (np.array([[1e308, -np.inf], [-1e301, 1.0]]), 1, "scores must lie within"),
+        (sp.csr_array(np.array([[0.0, -1e305]])), 1, "scores must lie within"),
     ],
 )
 def test_assign_bad_input_raises_naming_argument(scores, cap, match) -> None:
@@ -204,6 +209,16 @@ def test_assign_bad_input_raises_naming_argument(scores, cap, match) -> None:
 def test_assign_unknown_objective_raises() -> None:
     with pytest.raises(ValueError, match="objective"):
         assign(np.ones((1, 1)), 1, objective="fast")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("objective", ["participation", "score"])
+def test_assign_solves_tiny_scores_exactly(objective: Objective) -> None:
+    # scores below 1e-290 once overflowed the integer scale (limit / max |score|)
+    tiny = np.array([[1e-300, 2e-300], [3e-300, -np.inf]])
+    for scores in (tiny, sp.csr_array(np.nan_to_num(tiny, neginf=0.0)), np.array([[5e-324, -np.inf]])):
+        res = assign(scores, 1, objective=objective)
+        best = 2e-300 + 3e-300 if scores.shape[0] == 2 else 5e-324
+        assert res.total_score == best
 
 
 def test_assign_empty_inputs() -> None:

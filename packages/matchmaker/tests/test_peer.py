@@ -84,11 +84,20 @@ def test_pair_peers_components_and_lone_edges() -> None:
         np.ones((2, 3)),
         np.ones(4),
         sp.csr_matrix((np.array([1.0]), (np.array([0]), np.array([1]))), shape=(2, 2)),
+        np.array([[0, 1e308, -1e308], [1e308, 0, 1.0], [-1e308, 1.0, 0]]),  # the span overflows
     ],
 )
 def test_pair_peers_bad_input_raises_naming_scores(scores) -> None:
     with pytest.raises(ValueError, match="scores"):
         pair_peers(scores)
+
+
+def test_pair_peers_tiny_scores() -> None:
+    # a score span below 1e-290 once overflowed the integer scale
+    s = np.array([[0, 1e-300, 2e-300], [1e-300, 0, -np.inf], [2e-300, -np.inf, 0]])
+    res = pair_peers(s)
+    assert res.pairs.tolist() == [[0, 2]]
+    assert res.total_score == 2e-300
 
 
 def test_pair_peers_empty() -> None:

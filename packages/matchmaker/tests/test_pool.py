@@ -161,6 +161,17 @@ def test_assign_pool_keeps_locked_pairs_even_off_the_graph() -> None:
     assert res.total_score == pytest.approx(assign(dense, 4, locked=[(i, j)]).total_score, abs=1e-6)
 
 
+def test_assign_pool_prices_a_pool_with_an_empty_side() -> None:
+    # given pools without mentees or without mentors
+    for n, m in ((0, 12), (42, 0), (0, 0)):
+        mentees, mentors = synthetic_pool(n, m, rng=np.random.default_rng(0))
+        # when they are solved with pricing
+        res = assign_pool(Scorer(ScoreModel(), mentees, mentors), 1)
+        # then nobody is matched, and that is proven optimal
+        assert res.pairs.shape == (0, 2)
+        assert res.stats["proven_optimal"] == 1.0
+
+
 def test_assign_pool_and_priced_candidates_reject_bad_input() -> None:
     scorer = _scorer(50, 20, seed=8)
     dense = scorer.matrix()

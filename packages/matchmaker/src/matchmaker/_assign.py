@@ -34,6 +34,7 @@ from matchmaker._validation import (
     as_dense_scores,
     check_capacity,
     check_locked,
+    check_magnitude,
     dense_candidates,
     empty_ints,
     is_sparse,
@@ -90,8 +91,9 @@ def assign(
     Raises
     ------
     ValueError
-        If ``scores`` is not 2-D or contains ``+inf``; if ``mentor_capacity`` has the wrong
-        length, is negative, NaN or fractional; if ``objective`` is unknown; or if ``locked``
+        If ``scores`` is not 2-D, contains ``+inf`` or a score beyond ``+-1e300`` (its
+        sums could overflow); if ``mentor_capacity`` has the wrong length, is negative,
+        NaN or fractional; if ``objective`` is unknown; or if ``locked``
         names an index out of range, a forbidden pair, the same mentee twice, or more pairs
         for a mentor than its capacity.
 
@@ -414,6 +416,7 @@ def _lsa_fits(sub: Candidates, residual: IntArray, free_row: npt.NDArray[np.bool
 def _solve_lsa(
     sub: Candidates, residual: IntArray, free_row: npt.NDArray[np.bool_]
 ) -> tuple[IntArray, IntArray]:
+    check_magnitude(float(np.max(np.abs(sub.scores), initial=0.0)))
     row_ids = np.nonzero(free_row)[0]
     col_ids = np.nonzero(residual > 0)[0]
     row_pos = np.full(sub.n_rows, -1, dtype=np.int64)

@@ -30,15 +30,13 @@ References
 
 from __future__ import annotations
 
-import math
-
 import numba
 import numpy as np
 import numpy.typing as npt
 
 from matchmaker._duals import AssignmentDuals
 from matchmaker._flow import FlowSolution, compact_ids, solve_flow
-from matchmaker._validation import Candidates
+from matchmaker._validation import Candidates, check_magnitude, scale_exponent
 
 __all__ = ["solve_assignment", "solve_auction"]
 
@@ -102,8 +100,9 @@ def solve_auction(sub: Candidates, residual: IntArray, objective: str) -> FlowSo
     np.cumsum(n_places, out=first_place[1:])
 
     max_abs = float(np.max(np.abs(scores))) if scores.shape[0] else 0.0
+    check_magnitude(max_abs)
     limit = min(2.0**53, _WEIGHT_LIMIT / (2 * nr + 3))
-    scale = 2.0 ** min(math.floor(math.log2(limit / max_abs)), 1000) if max_abs > 0 else 1.0
+    scale = 2.0 ** scale_exponent(limit, max_abs, cap=1000)
     q = np.rint(scores * scale).astype(np.int64)
     offset = 2 * nr * (int(np.max(np.abs(q))) + 1) + 1 if objective == "participation" else 0
 

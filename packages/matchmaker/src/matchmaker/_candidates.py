@@ -604,9 +604,12 @@ def _scan_priced(
     the optimum over all pairs exceeds the priced assignment's objective by at most this
     gap (LP weak duality). ``bound``: the scorer's, when built already (rounds reuse it).
     """
+    n, m = scorer.n_mentees, scorer.n_mentors
+    if n == 0 or m == 0:
+        return sp.csr_array((n, m), dtype=np.float64), 0.0
     bound = PairBound.of(scorer) if bound is None else bound
     # (a row never has more flags than mentors: a huge k must not size the buffers)
-    per_row = min(_SCAN_PER_ROW * max(k, mentor_k), max(1, scorer.n_mentors))
+    per_row = min(_SCAN_PER_ROW * max(k, mentor_k), m)
     i, j, over, over_gain = bound.flag(
         pricing.profit, pricing.price, gain=_PRICED_OUT, per_row=per_row, n_threads=_threads(n_threads)
     )
@@ -619,14 +622,13 @@ def _scan_priced(
         score[part] = exact
         red[part] = pricing.reduced(np.where(allowed, exact, -np.inf), i[part], j[part])
     found = np.isfinite(red)
-    n = scorer.n_mentees
     gain = np.zeros(n)
     np.maximum.at(gain, i[found], red[found])
     # a mentee with more flags than kept: its best gain is at most its best bound
     gain[over] = np.maximum(gain[over], over_gain)
     retry = np.setdiff1d(over, i[found])
     if retry.shape[0]:
-        cols = np.arange(scorer.n_mentors)[None, :]
+        cols = np.arange(m)[None, :]
         extra_i, extra_j, extra_s, extra_r = [i], [j], [score], [red]
         for s in range(0, retry.shape[0], 64):
             rows = retry[s : s + 64, None]
@@ -645,7 +647,7 @@ def _scan_priced(
     keep = _best_per(i, red, k) | _best_per(j, red, mentor_k)
     # pairs gaining at most _PRICED_OUT are never flagged: count that much for every mentee
     gap = float(gain.sum()) + _PRICED_OUT * np.count_nonzero(np.isfinite(pricing.profit))
-    return _assemble(i[keep], j[keep], score[keep], n, scorer.n_mentors), gap
+    return _assemble(i[keep], j[keep], score[keep], n, m), gap
 
 
 def priced_candidates(

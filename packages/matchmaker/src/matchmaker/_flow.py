@@ -7,7 +7,6 @@ integer scaling of scores.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +14,7 @@ import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
 from matchmaker._duals import AssignmentDuals
-from matchmaker._validation import Candidates
+from matchmaker._validation import Candidates, check_magnitude, scale_exponent
 
 __all__ = ["FlowSolution", "compact_ids", "solve_flow"]
 
@@ -48,10 +47,11 @@ def solve_flow(sub: Candidates, residual: IntArray, objective: str) -> FlowSolut
     col_cap = np.minimum(residual[col_ids], nr).astype(np.int64)
 
     max_abs = float(np.max(np.abs(sub.scores)))
+    check_magnitude(max_abs)
     # Largest cost magnitude OR-Tools accepts without risking overflow of its scaled
     # costs and node potentials (it multiplies costs by n_nodes + 1 internally).
     limit = min(2**53, _INT64_MAX // (4 * (n_nodes + 1) ** 2))
-    exp = min(math.floor(math.log2(limit / max_abs)), 1000) if max_abs > 0 else 0
+    exp = scale_exponent(limit, max_abs, cap=1000)
     for attempt in range(4):
         scale = 2.0 ** (exp - 10 * attempt)
         q = np.rint(sub.scores * scale).astype(np.int64)

@@ -14,7 +14,7 @@ from scipy.sparse.csgraph import connected_components
 
 from matchmaker._blossom_lp import lp_matching
 from matchmaker._result import MatchResult
-from matchmaker._validation import Candidates, as_candidates
+from matchmaker._validation import Candidates, as_candidates, scale_exponent
 
 __all__ = ["pair_peers"]
 
@@ -47,8 +47,8 @@ def pair_peers(scores: Any) -> MatchResult:
     Raises
     ------
     ValueError
-        If ``scores`` is not a square 2-D matrix, contains ``+inf``, or is not symmetric
-        (values or forbidden pattern).
+        If ``scores`` is not a square 2-D matrix, contains ``+inf`` or a score beyond
+        ``+-1e300``, or is not symmetric (values or forbidden pattern).
 
     Notes
     -----
@@ -108,8 +108,8 @@ def pair_peers(scores: Any) -> MatchResult:
         }
         return MatchResult(pairs=pairs, total_score=0.0, solver="rustworkx-blossom", stats=stats)
 
-    span = float(w.max() - w.min())
-    exp = min(math.floor(math.log2((_MAX_WEIGHT - 1) / span)), 60) if span > 0 else 0
+    span = float(w.max() - w.min())  # finite: scores lie within +-MAX_SCORE (as_candidates)
+    exp = scale_exponent(_MAX_WEIGHT - 1, span, cap=60)
     scale = 2.0**exp
     q = np.rint((w - w.min()) * scale).astype(np.int64) + 1
 

@@ -141,7 +141,9 @@ def assign_pool(
     scan_options: dict[str, Any] = {
         key: options[key] for key in ("k", "mentor_k", "n_threads") if key in options
     }
-    scan_options["bound"] = PairBound.of(scorer) if pricing_rounds else None  # built once for all rounds
+    # built once for all rounds (an empty side has no pair to price)
+    pairs = scorer.n_mentees > 0 and scorer.n_mentors > 0
+    scan_options["bound"] = PairBound.of(scorer) if pricing_rounds and pairs else None
     rounds, added, gap, proven = 0, 0, math.nan, False
     # each round prices the last solve; the last one only certifies it (no re-solve after)
     for round_no in range(1, pricing_rounds + 2 if pricing_rounds else 1):

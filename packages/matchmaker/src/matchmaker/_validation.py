@@ -7,6 +7,7 @@ and sparse score matrices reach the algorithms in one canonical form.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -21,13 +22,19 @@ __all__ = [
     "as_dense_scores",
     "check_capacity",
     "check_locked",
+    "check_magnitude",
     "dense_candidates",
     "empty_ints",
     "is_sparse",
+    "scale_exponent",
 ]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+# Largest score magnitude accepted: the solvers add scores up (the total, the
+# participation offset, pair_peers' score span), and those sums must stay finite.
+MAX_SCORE = 1e300
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +83,13 @@ def as_candidates(scores: Any, *, name: str = "scores") -> Candidates:
     Raises
     ------
     ValueError
-        If the matrix is not 2-D, is not numeric, or contains ``+inf``.
+        If the matrix is not 2-D, is not numeric, contains ``+inf``, or a score larger
+        in magnitude than :data:`MAX_SCORE`.
     """
     if not is_sparse(scores):
-        return dense_candidates(as_dense_scores(scores, name=name))
+        cand = dense_candidates(as_dense_scores(scores, name=name))
+        check_magnitude(float(np.max(np.abs(cand.scores), initial=0.0)), name)
+        return cand
     if len(scores.shape) != 2:
         raise ValueError(f"{name} must be a 2-D matrix, got shape {scores.shape}")
     # csr conversion sums duplicates but keeps explicit zeros (the allowed pairs).
@@ -97,6 +107,7 @@ def as_candidates(scores: Any, *, name: str = "scores") -> Candidates:
     keep = np.isfinite(vals)
     if not keep.all():
         rows, cols, vals = rows[keep], cols[keep], vals[keep]
+    check_magnitude(float(np.max(np.abs(vals), initial=0.0)), name)
     return Candidates(
         rows=np.ascontiguousarray(rows, dtype=np.int64),
         cols=np.ascontiguousarray(cols, dtype=np.int64),
@@ -114,6 +125,32 @@ def dense_candidates(dense: FloatArray) -> Candidates:
         scores=np.ascontiguousarray(dense[rr, cc], dtype=np.float64),
         shape=(int(dense.shape[0]), int(dense.shape[1])),
     )
+
+
+def check_magnitude(max_abs: float, name: str = "scores") -> None:
+    """Reject scores so large (beyond :data:`MAX_SCORE`) that their sums could overflow.
+
+    Raises
+    ------
+    ValueError
+        Naming ``name`` and the largest magnitude found.
+    """
+    if max_abs > MAX_SCORE:
+        raise ValueError(
+            f"{name} must lie within +-{MAX_SCORE:g} (sums of scores must stay finite), "
+            f"got a score of magnitude {max_abs:g}"
+        )
+
+
+def scale_exponent(limit: float, max_abs: float, *, cap: int) -> int:
+    """The largest ``e <= cap`` with ``max_abs * 2**e <= limit``, the power of two that
+    turns scores into integers below ``limit``.
+
+    Computed on logarithms: ``limit / max_abs`` overflows for scores below ~1e-290.
+    """
+    if max_abs <= 0:
+        return 0
+    return min(math.floor(math.log2(limit) - math.log2(max_abs)), cap)
 
 
 def empty_ints() -> IntArray:
