@@ -199,6 +199,7 @@ def test_assign_locked_duplicate_mentee_raises() -> None:
         (np.array([[1e308, 1e308], [1e308, 1e308]]), 1, "scores must lie within"),
         (np.array([[1e308, -np.inf], [-1e301, 1.0]]), 1, "scores must lie within"),
         (sp.csr_array(np.array([[0.0, -1e305]])), 1, "scores must lie within"),
+        (np.array([[1 + 1j, 0.5]]), 1, "real numbers"),
     ],
 )
 def test_assign_bad_input_raises_naming_argument(scores, cap, match) -> None:
@@ -219,6 +220,29 @@ def test_assign_solves_tiny_scores_exactly(objective: Objective) -> None:
         res = assign(scores, 1, objective=objective)
         best = 2e-300 + 3e-300 if scores.shape[0] == 2 else 5e-324
         assert res.total_score == best
+
+
+def test_assign_rejects_a_lock_on_a_sparse_matrix_without_allowed_pairs() -> None:
+    for scores in (sp.csr_array((2, 2)), sp.csr_array(np.array([[-np.inf, np.nan], [0.0, 0.0]])[:1])):
+        with pytest.raises(ValueError, match=r"locked pair \(0, 1\) is a forbidden pair"):
+            assign(scores, 1, locked=[(0, 1)])
+
+
+def test_assign_leaves_the_callers_sparse_matrix_untouched() -> None:
+    # a csr with duplicate, unsorted entries (not canonical): assign must not sort it in place
+    scores = sp.csr_array(
+        (np.array([1.0, 2.0, 5.0, 3.0]), np.array([1, 0, 1, 0]), np.array([0, 3, 4])), shape=(2, 2)
+    )
+    before = [a.copy() for a in (scores.data, scores.indices, scores.indptr)]
+    res = assign(scores, 1)
+    assert res.total_score == 9.0  # (0, 1) sums its duplicates to 6, (1, 0) is 3
+    for got, want in zip((scores.data, scores.indices, scores.indptr), before, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_assign_capacity_beyond_int64_means_unlimited() -> None:
+    for cap in (2**63, 1e300, np.array([2**64 - 1, 1], dtype=np.uint64)):
+        assert assign(np.ones((2, 2)), cap).pairs.shape == (2, 2)
 
 
 def test_assign_empty_inputs() -> None:

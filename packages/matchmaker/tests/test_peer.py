@@ -100,6 +100,13 @@ def test_pair_peers_tiny_scores() -> None:
     assert res.total_score == 2e-300
 
 
+def test_pair_peers_equal_scores_are_exact() -> None:
+    # all scores equal: nothing is rounded, so the error bound is 0
+    res = pair_peers(np.full((6, 6), 0.5))
+    assert len(res) == 3
+    assert res.stats["score_error_bound"] == 0.0
+
+
 def test_pair_peers_empty() -> None:
     assert pair_peers(np.zeros((0, 0))).pairs.shape == (0, 2)
     assert len(pair_peers(np.full((3, 3), -np.inf))) == 0

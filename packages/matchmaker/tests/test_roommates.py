@@ -216,6 +216,14 @@ def test_stable_roommates_bad_input_names_argument(prefs):
         stable_roommates(prefs)
 
 
+def test_stable_roommates_rejects_an_index_beyond_int64():
+    # given an unsigned index that would wrap round to the -1 padding
+    prefs = np.array([[1], [2**64 - 1]], dtype=np.uint64)
+    # when / then
+    with pytest.raises(ValueError, match="prefs names index 18446744073709551615"):
+        stable_roommates(prefs)
+
+
 # ----------------------------------------------------------------------------- properties
 
 

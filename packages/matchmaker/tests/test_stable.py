@@ -246,6 +246,12 @@ def test_stable_accepts_empty_float_arrays_and_unlimited_capacity():
     assert as_pairs(stable(mentee_prefs, mentor_prefs, [1e18])) == [(0, 0), (2, 0)]
 
 
+def test_stable_capacity_beyond_int64_means_unlimited() -> None:
+    # "unlimited" written as 2**63, 1e300 or uint64's largest must not wrap round
+    for cap in (2**63, 1e300, np.array([2**64 - 1], dtype=np.uint64)):
+        assert stable([[0], [0]], [[1, 0]], cap).pairs.tolist() == [[0, 0], [1, 0]]
+
+
 @pytest.mark.parametrize(
     ("args", "kwargs", "argument"),
     [
@@ -263,6 +269,9 @@ def test_stable_accepts_empty_float_arrays_and_unlimited_capacity():
         ((np.array([[0.0]]), [[0]], [1]), {}, "mentee_prefs"),
         (([0, 1], [[0]], [1]), {}, "mentee_prefs"),
         ((5, [[0]], [1]), {}, "mentee_prefs"),
+        # beyond int64: would wrap round to the -1 padding
+        ((np.array([[2**64 - 1]], dtype=np.uint64), [[0]], [1]), {}, "mentee_prefs names index"),
+        (([np.array([0, 2**64 - 1], dtype=np.uint64)], [[0]], [1]), {}, "mentee_prefs names index"),
     ],
 )
 def test_stable_bad_input_names_argument(args, kwargs, argument):

@@ -71,7 +71,8 @@ def assign(
         marks a forbidden pair. Sparse input: the *stored* entries are the allowed pairs
         (explicit zeros are allowed pairs with score 0); stored ``-inf``/NaN are forbidden.
     mentor_capacity : int or array_like of int, shape (n_mentors,)
-        Maximum number of mentees per mentor. A scalar applies to every mentor.
+        Maximum number of mentees per mentor. A scalar applies to every mentor; a value
+        above ``2**40`` (``1e18``, say) means unlimited.
     objective : {"participation", "score"}, default "participation"
         ``"participation"`` maximises the number of matched mentees, then the total score
         (lexicographically). ``"score"`` maximises the total score only, so a mentee may
@@ -187,8 +188,12 @@ def assign(
     if lock.shape[0]:
         lock_keys = lock[:, 0] * np.int64(n_cols) + lock[:, 1]
         pos = np.searchsorted(keys, lock_keys)
-        found = (pos < keys.shape[0]) & (keys[np.minimum(pos, max(keys.shape[0] - 1, 0))] == lock_keys)
-        if keys.shape[0] == 0 or not np.all(found):
+        found = (
+            (pos < keys.shape[0]) & (keys[np.minimum(pos, keys.shape[0] - 1)] == lock_keys)
+            if keys.shape[0]
+            else np.zeros(lock_keys.shape[0], dtype=bool)
+        )
+        if not np.all(found):
             bad = lock[~found][0] if keys.shape[0] else lock[0]
             raise ValueError(f"locked pair ({bad[0]}, {bad[1]}) is a forbidden pair in scores")
         lock_scores = cand.scores[pos]

@@ -119,7 +119,8 @@ def pair_peers(scores: Any) -> MatchResult:
     stats = {
         "n_edges": float(a.shape[0]),
         "n_pairs": float(chosen.shape[0]),
-        "score_error_bound": chosen.shape[0] / scale + lp_gap,
+        # (all scores equal: every weight is exactly 1, nothing was rounded)
+        "score_error_bound": (chosen.shape[0] / scale if span > 0 else 0.0) + lp_gap,
         "n_lp_components": float(n_lp),
         "solve_seconds": time.perf_counter() - start,
     }

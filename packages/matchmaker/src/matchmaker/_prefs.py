@@ -75,7 +75,7 @@ def parse_prefs(prefs: object, n_targets: int, name: str, target: str) -> PrefLi
 def _parse_padded(prefs: npt.NDArray[Any], name: str) -> tuple[IntArray, IntArray]:
     if not np.issubdtype(prefs.dtype, np.integer):
         raise ValueError(f"{name} must hold integer indices, got dtype {prefs.dtype}")
-    arr = prefs.astype(np.int64, copy=False)
+    arr = _signed(prefs, name)
     valid = arr >= 0
     if np.any(arr < -1):
         raise ValueError(f"{name} may only use -1 as padding; found {int(arr.min())}")
@@ -88,6 +88,14 @@ def _parse_padded(prefs: npt.NDArray[Any], name: str) -> tuple[IntArray, IntArra
     np.cumsum(lengths, out=indptr[1:])
     indices = arr.reshape(-1) if bool(valid.all()) else arr[valid]
     return indptr, np.ascontiguousarray(indices, dtype=np.int64)
+
+
+def _signed(indices: npt.NDArray[Any], name: str) -> IntArray:
+    """Integer indices as int64; an unsigned one beyond int64 would wrap round to a
+    negative index (or to the -1 padding), so it is rejected."""
+    if indices.dtype.kind == "u" and indices.size and int(indices.max()) > np.iinfo(np.int64).max:
+        raise ValueError(f"{name} names index {int(indices.max())}, beyond any index")
+    return indices.astype(np.int64, copy=False)
 
 
 def _parse_sequences(prefs: object, name: str) -> tuple[IntArray, IntArray]:
@@ -111,7 +119,7 @@ def _parse_sequences(prefs: object, name: str) -> tuple[IntArray, IntArray]:
         dtypes = {row.dtype for row in rows}
         if any(row.ndim != 1 for row in rows) or not all(np.issubdtype(d, np.integer) for d in dtypes):
             raise ValueError(f"{name} arrays must be 1-D and hold integer indices")
-        return indptr, np.concatenate(rows).astype(np.int64, copy=False)
+        return indptr, _signed(np.concatenate(rows), name)
     # np.fromiter would silently truncate floats; insist on integers cheaply (first entry of
     # every list is checked, the C loop then rejects anything non-numeric).
     for row in lists:

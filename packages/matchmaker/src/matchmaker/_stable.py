@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from matchmaker._prefs import IntArray, PrefLists, PrefsLike, parse_prefs, reverse_positions
 from matchmaker._result import MatchResult
-from matchmaker._validation import unique_ints
+from matchmaker._validation import unbounded_capacity, unique_ints
 
 # Below this many simultaneous proposals a NumPy round costs more in call overhead than
 # proposing one at a time in Python, so the (order-independent) algorithm finishes
@@ -44,7 +44,7 @@ def stable(
         element.
     mentor_capacity : int or array_like of int, shape (n_mentors,)
         Maximum number of mentees per mentor (``0`` means "takes nobody"). A scalar
-        applies to every mentor.
+        applies to every mentor; a value above ``2**40`` means unlimited.
     proposing : {"mentee", "mentor"}, default "mentee"
         The side whose optimal stable matching is returned. ``"mentee"`` runs
         mentee-proposing deferred acceptance; ``"mentor"`` lets each mentor offer
@@ -157,9 +157,7 @@ def _capacity(mentor_capacity: npt.ArrayLike, n_mentors: int) -> IntArray:
     )
     if cap_in.size and not integral:
         raise ValueError(f"mentor_capacity must hold integers, got dtype {cap_in.dtype}")
-    if np.issubdtype(cap_in.dtype, np.floating):
-        cap_in = np.minimum(cap_in, 2.0**62)  # "unlimited" written as 1e18 must not wrap around
-    cap = cap_in.astype(np.int64)
+    cap = unbounded_capacity(cap_in)
     if cap.size and int(cap.min()) < 0:
         raise ValueError(
             f"mentor_capacity must be non-negative (mentor {int(np.argmin(cap))} has {int(cap.min())})"

@@ -27,6 +27,7 @@ __all__ = [
     "empty_ints",
     "is_sparse",
     "scale_exponent",
+    "unbounded_capacity",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -35,6 +36,8 @@ FloatArray = npt.NDArray[np.float64]
 # Largest score magnitude accepted: the solvers add scores up (the total, the
 # participation offset, pair_peers' score span), and those sums must stay finite.
 MAX_SCORE = 1e300
+# Capacity meaning "unlimited": more than any pool has mentees, and safe to add up.
+MAX_CAPACITY = 2**40
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +95,12 @@ def as_candidates(scores: Any, *, name: str = "scores") -> Candidates:
         return cand
     if len(scores.shape) != 2:
         raise ValueError(f"{name} must be a 2-D matrix, got shape {scores.shape}")
-    # csr conversion sums duplicates but keeps explicit zeros (the allowed pairs).
+    # csr conversion sums duplicates but keeps explicit zeros (the allowed pairs); a csr
+    # input shares its arrays, so it is copied before sum_duplicates sorts them in place
     csr = sp.csr_array(scores)
-    csr.sum_duplicates()
+    if not csr.has_canonical_format:
+        csr = csr.copy()
+        csr.sum_duplicates()
     if not np.issubdtype(csr.dtype, np.number) or np.issubdtype(csr.dtype, np.complexfloating):
         raise ValueError(f"{name} must hold real numbers, got dtype {csr.dtype}")
     n_rows, n_cols = (int(s) for s in csr.shape)
@@ -181,6 +187,8 @@ def as_dense_scores(scores: Any, *, name: str = "scores") -> FloatArray:
     ValueError
         If the matrix is not numeric, not 2-D, or contains ``+inf``.
     """
+    if np.iscomplexobj(scores):
+        raise ValueError(f"{name} must hold real numbers, got complex values")
     try:
         dense = np.asarray(scores, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -195,7 +203,8 @@ def as_dense_scores(scores: Any, *, name: str = "scores") -> FloatArray:
 def check_capacity(capacity: Any, n: int, *, name: str = "mentor_capacity") -> IntArray:
     """Return ``capacity`` as an int64 array of length ``n``.
 
-    A scalar is broadcast. Values must be finite, integral and non-negative.
+    A scalar is broadcast. Values must be finite, integral and non-negative; one above
+    :data:`MAX_CAPACITY` means unlimited (see :func:`unbounded_capacity`).
 
     Raises
     ------
@@ -221,7 +230,15 @@ def check_capacity(capacity: Any, n: int, *, name: str = "mentor_capacity") -> I
             raise ValueError(f"{name} must hold whole numbers")
     if np.any(arr < 0):
         raise ValueError(f"{name} must be non-negative")
-    return arr.astype(np.int64)
+    return unbounded_capacity(arr)
+
+
+def unbounded_capacity(capacity: npt.NDArray[Any]) -> IntArray:
+    """Whole non-negative capacities as int64: one beyond :data:`MAX_CAPACITY` (``1e18``
+    or ``2**64 - 1`` written for "unlimited") is that much, instead of wrapping round."""
+    if capacity.dtype.kind in "uf":
+        capacity = np.minimum(capacity, MAX_CAPACITY)
+    return capacity.astype(np.int64)
 
 
 def check_locked(
