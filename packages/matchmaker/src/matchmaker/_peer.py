@@ -48,7 +48,8 @@ def pair_peers(scores: Any) -> MatchResult:
     ------
     ValueError
         If ``scores`` is not a square 2-D matrix, contains ``+inf`` or a score beyond
-        ``+-1e300``, or is not symmetric (values or forbidden pattern).
+        ``+-1e300``, or is not symmetric: the forbidden pattern must match exactly, the
+        values up to float noise (``rtol=1e-9, atol=1e-12``; the upper triangle is used).
 
     Notes
     -----
