@@ -87,6 +87,21 @@ def test_form_groups_zero_weight_equals_exact_fit_assignment() -> None:
     assert res.total_score == pytest.approx(ref.total_score, abs=1e-9)
 
 
+def test_form_groups_moves_a_lone_mentee_when_min_size_is_one() -> None:
+    # given two mentees alone in their groups who like each other (found by fuzzing)
+    fit = np.array([[0.721, 0.476, 0.499], [0.639, 0.952, 0.826]])
+    coh = np.array([[0.0, 2.0], [2.0, 0.0]])
+    # when groups of one are allowed
+    res = form_groups(fit, coh, 4, min_size=1, max_size=2, cohesion_weight=0.5, seed=445)
+    # then one of them leaves its group (which closes) to join the other: together under
+    # mentor 1 (0.476 + 0.952 + 0.5 * 2) or mentor 0 (0.721 + 0.639 + 1), not apart (1.673)
+    together = {"[[0, 1], [1, 1]]": 2.428, "[[0, 0], [1, 0]]": 2.36}
+    pairs = str(res.pairs.tolist())
+    assert pairs in together
+    assert res.total_score == pytest.approx(together[pairs])
+    assert res.stats["local_optimum"] == 1.0
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
@@ -139,7 +154,8 @@ def test_form_groups_invariants_and_local_optimality(inst, seed) -> None:
     open_groups = np.nonzero(sizes > 0)[0]
     for i in range(n):
         for b in open_groups:
-            if g[i] >= 0 and b != g[i] and sizes[g[i]] > min_size and sizes[b] < min(cap[b], max_size):
+            leaves_ok = g[i] >= 0 and (sizes[g[i]] > min_size or sizes[g[i]] == 1)  # (or closes)
+            if leaves_ok and b != g[i] and sizes[b] < min(cap[b], max_size):
                 h = g.copy()
                 h[i] = b
                 if np.isfinite(fit[i, b]):

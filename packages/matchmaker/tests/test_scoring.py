@@ -291,6 +291,13 @@ def test_tz_gap_is_circular() -> None:
         ({"max_tz_gap_hours": -1}, "max_tz_gap_hours"),
         ({"excluded_pairs": [(1, 2, 3)]}, "excluded_pairs"),
         ({"must_min": {"goals": 2.0}}, "must_min"),
+        # NaN settings once scored every pair NaN (or forbade every pair) without an error
+        ({"target_overlap_hours": float("nan")}, "target_overlap_hours"),
+        ({"target_overlap_hours": float("inf")}, "target_overlap_hours"),
+        ({"max_tz_gap_hours": float("nan")}, "max_tz_gap_hours"),
+        ({"skill_relations": sp.csr_array(np.array([[1.0, np.nan], [0.0, 1.0]]))}, "skill_relations"),
+        ({"min_level_gap": 1.5}, "min_level_gap must be a whole number"),
+        ({"max_level_gap": float("nan")}, "max_level_gap must be a whole number"),
     ],
 )
 def test_score_model_bad_input_raises(kwargs: dict[str, object], match: str) -> None:

@@ -80,7 +80,8 @@ def form_groups(
        Each solve is exactly optimal for its set of open mentors; choosing which mentors
        to open under a lower bound is a facility-location problem (NP-hard in general),
        and this closing rule is a heuristic for that choice.
-    2. *Local search.* Moves of one mentee to another open group with room, swaps of
+    2. *Local search.* Moves of one mentee to another open group with room (its own
+       group may close, when ``min_size`` is 1), swaps of
        two mentees between groups, swaps of a placed and an unplaced mentee, and
        insertions of unplaced mentees into groups with room. The best improving move for
        each visited mentee is applied (O(n_mentees + n_mentors) per visit with an
@@ -258,8 +259,9 @@ def _local_search(
                 continue
             base = fz[i, a] + lam * s[i, a]
             best, kind, arg = tol, "", -1
-            # relocate i to another open group with room (a keeps min_size)
-            if size[a] > min_size:
+            # relocate i to another open group with room (a keeps min_size, or closes:
+            # a group of one may empty when min_size is 1)
+            if size[a] > min_size or size[a] == 1:
                 room = open_ & (size < cap) & allowed[i]
                 room[a] = False
                 if room.any():

@@ -9,6 +9,7 @@ generator scores millions of pairs) and has a plain-words reason for a single pa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -172,16 +173,18 @@ class ScoreModel:
         if self.kind not in _DEFAULT_GAPS:
             raise ValueError(f"kind must be one of {tuple(_DEFAULT_GAPS)}, got {self.kind!r}")
         lo_default, hi_default = _DEFAULT_GAPS[self.kind]
-        lo = lo_default if self.min_level_gap is None else int(self.min_level_gap)
-        hi = max(hi_default, lo) if self.max_level_gap is None else int(self.max_level_gap)
+        lo = lo_default if self.min_level_gap is None else _whole(self.min_level_gap, "min_level_gap")
+        hi = (
+            max(hi_default, lo) if self.max_level_gap is None else _whole(self.max_level_gap, "max_level_gap")
+        )
         if lo < 0:
             raise ValueError("min_level_gap must be non-negative")
         if hi < lo:
             raise ValueError("max_level_gap must be at least min_level_gap")
-        if self.target_overlap_hours <= 0:
-            raise ValueError("target_overlap_hours must be positive")
-        if self.max_tz_gap_hours is not None and self.max_tz_gap_hours < 0:
-            raise ValueError("max_tz_gap_hours must be non-negative")
+        if not 0 < self.target_overlap_hours < math.inf:  # (NaN fails too)
+            raise ValueError("target_overlap_hours must be a positive, finite number of hours")
+        if self.max_tz_gap_hours is not None and not self.max_tz_gap_hours >= 0:
+            raise ValueError("max_tz_gap_hours must be a non-negative number of hours (or None)")
         set_ = object.__setattr__
         set_(self, "weights", MappingProxyType(weights))
         set_(self, "must", must)
@@ -195,7 +198,7 @@ class ScoreModel:
             rel = sp.csr_array(self.skill_relations)
             if rel.shape[0] != rel.shape[1]:
                 raise ValueError("skill_relations must be square (n_skills x n_skills)")
-            if rel.nnz and (rel.data.min() < 0 or rel.data.max() > 1):
+            if rel.nnz and not (np.isfinite(rel.data).all() and rel.data.min() >= 0 and rel.data.max() <= 1):
                 raise ValueError("skill_relations values must lie in [0, 1]")
             set_(self, "skill_relations", rel)
 
@@ -218,6 +221,13 @@ class ScoreModel:
 
 
 # --------------------------------------------------------------------------- prepared pool
+
+
+def _whole(value: float, name: str) -> int:
+    """``value`` as an int, if it is a whole number (NaN and 1.5 are not)."""
+    if not (isinstance(value, int | np.integer) or (math.isfinite(value) and float(value).is_integer())):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    return int(value)
 
 
 def _lookup(sorted_ids: IntArray, order: IntArray, query: npt.NDArray[np.int64]) -> IntArray:
