@@ -168,6 +168,9 @@ def test_candidates_empty_pools_and_bad_input() -> None:
         ({"probes": 10, "n_exact": 20}, "probes"),
         ({"chunk_rows": 0}, "chunk_rows"),
         ({"min_candidates": -1}, "min_candidates"),
+        ({"k": 2.5}, "k must be an integer"),
+        ({"chunk_rows": 2.5}, "chunk_rows must be an integer"),
+        ({"probes": 10**12}, "probes must be an integer in 0..4096"),  # (tried to allocate 218 TiB)
     ]
     for kwargs, match in bad:
         with pytest.raises(ValueError, match=match):

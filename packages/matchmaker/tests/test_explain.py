@@ -162,6 +162,9 @@ def test_explain_bad_input_raises() -> None:
         explain(ScoreModel(), mentee, mentor, 1, 0)
     with pytest.raises(ValueError, match="mentor"):
         explain(ScoreModel(), mentee, mentor, 0, 5)
+    for bad in (0.5, None):  # 0.5 was truncated to mentee 0
+        with pytest.raises(ValueError, match="mentee must be an integer"):
+            explain(ScoreModel(), mentee, mentor, bad, 0)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="mentees and mentors"):
         explain(ScoreModel())
 

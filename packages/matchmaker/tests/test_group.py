@@ -87,6 +87,11 @@ def test_form_groups_zero_weight_equals_exact_fit_assignment() -> None:
     assert res.total_score == pytest.approx(ref.total_score, abs=1e-9)
 
 
+def test_form_groups_max_size_beyond_the_pool_means_no_bound() -> None:
+    res = form_groups(np.ones((3, 2)), np.zeros((3, 3)), min_size=1, max_size=10**20)
+    assert len(res) == 3
+
+
 def test_form_groups_moves_a_lone_mentee_when_min_size_is_one() -> None:
     # given two mentees alone in their groups who like each other (found by fuzzing)
     fit = np.array([[0.721, 0.476, 0.499], [0.639, 0.952, 0.826]])
@@ -114,6 +119,7 @@ def test_form_groups_moves_a_lone_mentee_when_min_size_is_one() -> None:
         ({"cohesion_weight": -1.0}, "cohesion_weight"),
         ({"mentor_capacity": [1, -1]}, "mentor_capacity"),
         ({"max_rounds": -1}, "max_rounds"),
+        ({"seed": -1}, "seed"),
     ],
 )
 def test_form_groups_bad_input_raises_naming_argument(kwargs, match) -> None:

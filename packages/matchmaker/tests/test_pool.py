@@ -182,6 +182,8 @@ def test_assign_pool_and_priced_candidates_reject_bad_input() -> None:
         assign_pool(scorer, 3, locked=[(50, 0)])
     with pytest.raises(ValueError, match="pricing_rounds"):
         assign_pool(scorer, 3, pricing_rounds=-1)
+    with pytest.raises(ValueError, match=r"pricing_rounds must be an integer, got 2\.5"):
+        assign_pool(scorer, 3, pricing_rounds=2.5)  # type: ignore[arg-type]
     for tolerance in (-1e-6, float("nan")):
         with pytest.raises(ValueError, match="gap_tolerance"):
             assign_pool(scorer, 3, gap_tolerance=tolerance)

@@ -51,6 +51,9 @@ def test_rematch_k_zero_and_empty() -> None:
         ((np.ones(3), [1, -1, 1]), {}, "mentor_remaining_capacity"),
         ((np.ones(3), 1), {"exclude": [3]}, "exclude"),
         ((np.ones(3), 1), {"k": -1}, "k must"),
+        ((np.ones(3), 1), {"exclude": [1.5]}, "exclude must be an integer, got 1.5"),  # not mentor 1
+        ((np.ones(3), 1), {"exclude": ["a"]}, "exclude"),
+        ((np.ones(3), 1), {"exclude": np.ones((1, 1), int)}, "exclude"),
     ],
 )
 def test_rematch_bad_input_raises_naming_argument(args, kwargs, match) -> None:

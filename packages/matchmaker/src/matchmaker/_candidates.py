@@ -22,6 +22,7 @@ from matchmaker._candidate_kernels import N_TZ, csr_of_pairs, fill_family, short
 from matchmaker._features import PeopleFeatures
 from matchmaker._scan import PairBound
 from matchmaker._scoring import ScoreModel, Scorer
+from matchmaker._validation import check_int
 
 __all__ = ["candidates"]
 
@@ -39,6 +40,8 @@ _SEG_TABLE_MAX = 1 << 22  # possible segments (language blocks x goals x value k
 _PRICED_OUT = 1e-9
 # flagged pairs the pricing scan keeps per mentee, in multiples of max(k, mentor_k)
 _SCAN_PER_ROW = 4
+# Probes per person at most: a chunk of probers holds chunk_rows x probes x ~200 bytes.
+_MAX_PROBES = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -788,8 +791,9 @@ def candidates(
     Raises
     ------
     ValueError
-        If ``k``, ``mentor_k``, ``probes``, ``n_exact``, ``min_candidates`` or
-        ``chunk_rows`` are out of range, or the features are missing.
+        If ``k``, ``mentor_k``, ``probes``, ``n_exact``, ``min_candidates``,
+        ``exact_cells`` or ``chunk_rows`` is not an integer or is out of range (``probes``
+        and ``n_exact`` at most 4,096), or the features are missing.
 
     Notes
     -----
@@ -868,18 +872,18 @@ def candidates(
     >>> bool((cand.data >= 0).all() and (cand.data <= 1).all())
     True
     """
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    if mentor_k < 0:
-        raise ValueError("mentor_k must be non-negative")
+    k = check_int(k, "k", minimum=1)
+    mentor_k = check_int(mentor_k, "mentor_k")
+    n_exact = check_int(n_exact, "n_exact", maximum=_MAX_PROBES)
+    probes = check_int(probes, "probes", maximum=_MAX_PROBES)
     if n_exact < max(k, mentor_k) and duals is None:  # (pricing scores every flagged pair)
         raise ValueError("n_exact must be at least max(k, mentor_k)")
     if probes < n_exact:
         raise ValueError("probes must be at least n_exact")
-    if chunk_rows < 1:
-        raise ValueError("chunk_rows must be at least 1")
-    if min_candidates is not None and min_candidates < 0:
-        raise ValueError("min_candidates must be non-negative")
+    chunk_rows = check_int(chunk_rows, "chunk_rows", minimum=1)
+    exact_cells = check_int(exact_cells, "exact_cells")
+    if min_candidates is not None:
+        min_candidates = check_int(min_candidates, "min_candidates")
     if isinstance(model, Scorer):
         scorer = model
     else:

@@ -127,13 +127,17 @@ def form_groups(
         raise ValueError(f"cohesion_weight must be finite and non-negative, got {cohesion_weight!r}")
     if isinstance(max_rounds, bool) or not isinstance(max_rounds, (int, np.integer)) or max_rounds < 0:
         raise ValueError(f"max_rounds must be a non-negative integer, got {max_rounds!r}")
+    max_size = min(int(max_size), max(n, int(min_size)))  # (no group is larger than the pool)
     cap = (
         np.full(m, max_size, dtype=np.int64)
         if mentor_capacity is None
         else np.minimum(check_capacity(mentor_capacity, m, name="mentor_capacity"), max_size)
     )
     cap[cap < min_size] = 0
-    rng = np.random.default_rng(seed)
+    try:
+        rng = np.random.default_rng(seed)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"seed must be a non-negative integer or a numpy Generator: {exc}") from exc
 
     group = _fit_phase(f, cap, int(min_size))
     moves, rounds, local_opt = _local_search(

@@ -32,6 +32,7 @@ from matchmaker._candidates import _assemble, candidates, priced_candidates
 from matchmaker._result import MatchResult
 from matchmaker._scan import PairBound
 from matchmaker._scoring import Scorer
+from matchmaker._validation import check_int
 
 __all__ = ["assign_pool"]
 
@@ -122,8 +123,7 @@ def assign_pool(
     >>> bool(np.isclose(res.total_score, assign(scorer.matrix(), 4).total_score))
     True
     """
-    if pricing_rounds < 0:
-        raise ValueError("pricing_rounds must be non-negative")
+    pricing_rounds = check_int(pricing_rounds, "pricing_rounds")
     if not gap_tolerance >= 0:  # (NaN too)
         raise ValueError("gap_tolerance must be a non-negative number")
     options = dict(candidate_options or {})

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from matchmaker._validation import check_capacity, is_sparse
+from matchmaker._validation import check_capacity, check_int, is_sparse
 
 __all__ = ["RematchResult", "rematch"]
 
@@ -95,9 +95,7 @@ def rematch(
     cap = check_capacity(mentor_remaining_capacity, n, name="mentor_remaining_capacity")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
         raise ValueError(f"k must be a non-negative integer, got {k!r}")
-    ex = np.asarray(list(exclude), dtype=np.int64).reshape(-1)
-    if ex.size and (ex.min() < 0 or ex.max() >= n):
-        raise ValueError(f"exclude names a mentor index outside 0..{n - 1}")
+    ex = np.asarray([check_int(x, "exclude", maximum=n - 1) for x in exclude], dtype=np.int64)
 
     eligible = np.isfinite(row) & (cap > 0)
     eligible[ex] = False

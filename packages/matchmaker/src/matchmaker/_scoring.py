@@ -20,7 +20,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from matchmaker._features import FORMATS, Labels, PeopleFeatures
-from matchmaker._validation import unique_ints
+from matchmaker._validation import check_int, unique_ints
 
 __all__ = [
     "CRITERIA",
@@ -1006,11 +1006,8 @@ def explain(
         if mentees is None or mentors is None:
             raise ValueError("mentees and mentors are required with a ScoreModel")
         scorer = Scorer(model, mentees, mentors)
-    i, j = int(mentee), int(mentor)
-    if not 0 <= i < scorer.n_mentees:
-        raise ValueError(f"mentee must lie in [0, {scorer.n_mentees})")
-    if not 0 <= j < scorer.n_mentors:
-        raise ValueError(f"mentor must lie in [0, {scorer.n_mentors})")
+    i = check_int(mentee, "mentee", maximum=scorer.n_mentees - 1)
+    j = check_int(mentor, "mentor", maximum=scorer.n_mentors - 1)
     total, allowed, _ = scorer.evaluate(np.asarray([i]), np.asarray([j]))
     values = {c: float(v[0]) for c, v in scorer.criteria(np.asarray([i]), np.asarray([j])).items()}
     ex = _Explainer(scorer, i, j, labels or Labels())

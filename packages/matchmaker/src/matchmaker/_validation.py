@@ -21,6 +21,7 @@ __all__ = [
     "as_candidates",
     "as_dense_scores",
     "check_capacity",
+    "check_int",
     "check_locked",
     "check_magnitude",
     "dense_candidates",
@@ -131,6 +132,22 @@ def dense_candidates(dense: FloatArray) -> Candidates:
         scores=np.ascontiguousarray(dense[rr, cc], dtype=np.float64),
         shape=(int(dense.shape[0]), int(dense.shape[1])),
     )
+
+
+def check_int(value: Any, name: str, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """``value`` as an int: a Python or NumPy integer (not a bool, not 2.5) in range.
+
+    Raises
+    ------
+    ValueError
+        Naming ``name``, the value and the allowed range.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    if value < minimum or (maximum is not None and value > maximum):
+        allowed = f">= {minimum}" if maximum is None else f"in {minimum}..{maximum}"
+        raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
+    return int(value)
 
 
 def check_magnitude(max_abs: float, name: str = "scores") -> None:
