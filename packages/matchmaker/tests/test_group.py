@@ -120,6 +120,7 @@ def test_form_groups_moves_a_lone_mentee_when_min_size_is_one() -> None:
         ({"mentor_capacity": [1, -1]}, "mentor_capacity"),
         ({"max_rounds": -1}, "max_rounds"),
         ({"seed": -1}, "seed"),
+        ({"cohesion": np.full((3, 3), 1e308)}, "cohesion must lie within"),  # (its sums overflowed)
     ],
 )
 def test_form_groups_bad_input_raises_naming_argument(kwargs, match) -> None:

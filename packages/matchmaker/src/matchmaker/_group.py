@@ -11,7 +11,7 @@ import scipy.sparse as sp
 
 from matchmaker._assign import assign
 from matchmaker._result import MatchResult
-from matchmaker._validation import as_candidates, check_capacity, is_sparse
+from matchmaker._validation import as_candidates, check_capacity, check_magnitude, is_sparse
 
 __all__ = ["form_groups"]
 
@@ -192,6 +192,7 @@ def _dense_cohesion(cohesion: Any, n: int) -> FloatArray:
     np.fill_diagonal(c, 0.0)
     if not np.all(np.isfinite(c)):
         raise ValueError("cohesion must be finite (no NaN or inf)")
+    check_magnitude(float(np.max(np.abs(c), initial=0.0)), "cohesion")
     if not np.allclose(c, c.T, rtol=1e-9, atol=1e-12):
         raise ValueError("cohesion must be symmetric")
     return c
