@@ -331,6 +331,24 @@ def test_scorer_bad_input_raises() -> None:
         ({"goal_text": ["x"]}, "text_matcher"),
         ({"hours_per_month": [-1]}, "hours_per_month"),
         ({"industry": [1, 2]}, "industry"),
+        # found by fuzzing: each was silently wrong (NaN scores, wrap-around, truncation)
+        ({"hours_per_month": [float("nan")]}, "hours_per_month"),
+        ({"hours_per_month": [float("inf")]}, "hours_per_month"),
+        ({"working_hours": (float("nan"), 17)}, "working_hours"),
+        ({"working_hours": [(9, float("nan"))]}, "end_hour"),
+        ({"text_expertise_weight": 2.0}, "text_expertise_weight"),
+        ({"skills": [{"0": 4}]}, r"skills\[0\] ids must be integers"),  # "0", 0.5 and 0 added up
+        ({"skills": [None]}, r"skills\[0\] must map"),
+        ({"goals": [[1.9]]}, "goals ids must hold whole numbers"),  # was skill 1
+        ({"values": [[2**70]]}, "values ids"),
+        ({"languages": [[2**40]]}, "languages ids"),
+        ({"department": [2**32]}, "department must lie in"),  # wrapped to department 0
+        ({"level": [1.7]}, "level must hold whole numbers"),
+        ({"level": [10**7]}, "level must lie in"),  # sized a 20M-entry table
+        ({"utc_offset_minutes": [2**32 + 600]}, "utc_offset_minutes"),
+        ({"reporting_depth": 2.5}, "reporting_depth"),
+        ({"manager_of": {1: -5}}, "manager_of ids"),  # -1 pads the chains: a negative boss broke them
+        ({"goal_text": [None], "text_matcher": SkillTextMatcher(["a", "b", "c", "d"])}, r"goal_text\[0\]"),
     ],
 )
 def test_people_features_bad_input_raises(kwargs: dict[str, object], match: str) -> None:
@@ -341,6 +359,38 @@ def test_people_features_bad_input_raises(kwargs: dict[str, object], match: str)
 def test_people_features_ids_must_be_unique() -> None:
     with pytest.raises(ValueError, match="ids"):
         people_features([1, 1], n_skills=2)
+    for ids, match in (([1.5, 2.7], "whole numbers"), ([-5], r"lie in \[0"), ([[1, 2]], "one-dimensional")):
+        with pytest.raises(ValueError, match=match):
+            people_features(ids, n_skills=2)
+
+
+def test_people_features_working_hours_per_person_as_two_lists() -> None:
+    # a pair of per-person lists is not one (start, end) for everyone
+    f = people_features([1, 2], n_skills=2, working_hours=([9, 17], [22, 6]))
+    assert np.bitwise_count(f.hours).tolist() == [16, 16]
+    assert people_features([], n_skills=2, working_hours=[]).hours.shape == (0,)
+    with pytest.raises(ValueError, match="working_hours"):
+        people_features([], n_skills=2, working_hours=(30, 40))
+
+
+def test_working_hours_mask_equal_start_and_end_is_no_hours() -> None:
+    # 24:00-24:00 (and what rounds to it) was a full day; 0-24 is one
+    for start, end in ((24, 24), (23.9, 23.9), (23.8, 24), (5, 5), (0, 0)):
+        assert int(np.bitwise_count(working_hours_mask([0], start, end))[0]) == 0
+    assert int(np.bitwise_count(working_hours_mask([0], 0, 24))[0]) == 48
+    assert int(np.bitwise_count(working_hours_mask([0], 24, 8))[0]) == 16
+    for bad in ({"utc_offset_minutes": [np.inf]}, {"utc_offset_minutes": [0], "start_hour": np.nan}):
+        with pytest.raises(ValueError, match=r"utc_offset_minutes|start_hour"):
+            working_hours_mask(**bad)
+
+
+def test_skill_text_matcher_keeps_at_most_top_on_ties() -> None:
+    m = SkillTextMatcher(["python"] * 3, top=1)
+    assert m.match(["python"]).nnz == 1
+    assert m.match(["python"]).indices.tolist() == [0]  # the lowest skill id of the tie
+    for kwargs, match in (({"top": 1.5}, "top"), ({"n_buckets": 0}, "n_buckets")):
+        with pytest.raises(ValueError, match=match):
+            SkillTextMatcher(["python"], **kwargs)
 
 
 def test_working_hours_mask_night_shift() -> None:

@@ -22,6 +22,8 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from matchmaker._validation import check_int
+
 __all__ = [
     "FORMATS",
     "HALF_HOURS",
@@ -190,25 +192,46 @@ def _pack_sets(sets: Sequence[Iterable[int]] | None, n: int, size: int, name: st
     if len(sets) != n:
         raise ValueError(f"{name} must have one entry per person ({n})")
     rows: list[int] = []
-    cols: list[int] = []
+    cols: list[object] = []
     for r, items in enumerate(sets):
         for c in items:
             rows.append(r)
-            cols.append(int(c))
+            cols.append(c)
     if not cols:
         return out
-    col = np.asarray(cols, dtype=np.int64)
-    if col.min() < 0 or col.max() >= size:
-        raise ValueError(f"{name} ids must lie in [0, {size})")
+    col = _whole_numbers(cols, f"{name} ids", lo=0, hi=size - 1)
     bits = np.left_shift(np.uint64(1), (col % 64).astype(np.uint64))
     np.bitwise_or.at(out, (np.asarray(rows, dtype=np.int64), col // 64), bits)
     return out
 
 
-def _int_column(values: Sequence[int] | None, n: int, name: str, default: int = -1) -> npt.NDArray[np.int32]:
+_INT32_MAX = 2**31 - 1
+# Career levels index a table of 2 x (largest level) + 1 gaps in the scorer.
+_MAX_LEVEL = 1000
+
+
+def _whole_numbers(values: object, name: str, *, lo: int, hi: int) -> IntArray:
+    """``values`` as int64, each a whole number in ``[lo, hi]``: no silent truncation
+    (1.9 is not skill 1), no wrap-around (2**32 is not id 0), no NaN."""
+    try:
+        arr = np.asarray(values)
+        if arr.dtype.kind not in "iu":
+            arr = arr.astype(np.float64)  # (object arrays of huge Python ints too)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name} must hold whole numbers") from None
+    if arr.dtype.kind == "f" and not (np.isfinite(arr).all() and (arr == np.round(arr)).all()):
+        raise ValueError(f"{name} must hold whole numbers")
+    if arr.size and (arr.min() < lo or arr.max() > hi):
+        raise ValueError(f"{name} must lie in [{lo}, {hi}]")
+    return arr.astype(np.int64)
+
+
+def _int_column(
+    values: Sequence[int] | None, n: int, name: str, default: int = -1, *, lo: int = -1, hi: int = _INT32_MAX
+) -> npt.NDArray[np.int32]:
     if values is None:
         return np.full(n, default, dtype=np.int32)
-    arr = np.asarray(values, dtype=np.int64)
+    arr = _whole_numbers(values, name, lo=lo, hi=hi)
     if arr.shape != (n,):
         raise ValueError(f"{name} must have one entry per person ({n})")
     return arr.astype(np.int32)
@@ -248,19 +271,23 @@ def working_hours_mask(
     offset = np.atleast_1d(np.asarray(utc_offset_minutes, dtype=np.float64))
     start = np.broadcast_to(np.asarray(start_hour, dtype=np.float64), offset.shape)
     end = np.broadcast_to(np.asarray(end_hour, dtype=np.float64), offset.shape)
-    if np.any((start < 0) | (start > 24)):
+    if not np.isfinite(offset).all():
+        raise ValueError("utc_offset_minutes must be finite")
+    if not np.all((start >= 0) & (start <= 24)):  # (NaN fails too)
         raise ValueError("start_hour must lie in [0, 24]")
-    if np.any((end < 0) | (end > 24)):
+    if not np.all((end >= 0) & (end <= 24)):
         raise ValueError("end_hour must lie in [0, 24]")
     slots = np.arange(HALF_HOURS)
     # local half-hour of each UTC slot
     local = (slots[None, :] + np.rint(offset / 30.0).astype(np.int64)[:, None]) % HALF_HOURS
-    s2 = np.rint(start * 2).astype(np.int64)[:, None] % HALF_HOURS
-    e2 = np.rint(end * 2).astype(np.int64)[:, None]
-    e2 = np.where(e2 == HALF_HOURS, HALF_HOURS, e2 % HALF_HOURS)
+    s_raw = np.rint(start * 2).astype(np.int64)[:, None]
+    e_raw = np.rint(end * 2).astype(np.int64)[:, None]
+    s2 = s_raw % HALF_HOURS  # 24:00 starts at 0:00
+    e2 = e_raw  # an end at 24:00 stays 48
     straight = (local >= s2) & (local < e2)
     wrapped = (local >= s2) | (local < e2)
-    on = np.where(e2 >= s2, straight, wrapped)
+    # start == end (24-24 included) is no working hours
+    on = (s_raw != e_raw) & np.where(e2 >= s2, straight, wrapped)
     weights = np.left_shift(np.uint64(1), slots.astype(np.uint64))
     return np.asarray((on.astype(np.uint64) * weights[None, :]).sum(axis=1, dtype=np.uint64), dtype=np.uint64)
 
@@ -382,8 +409,8 @@ class SkillTextMatcher:
     ) -> None:
         if len(skill_texts) == 0:
             raise ValueError("skill_texts must not be empty")
-        if top < 1:
-            raise ValueError("top must be at least 1")
+        top = check_int(top, "top", minimum=1)
+        n_buckets = check_int(n_buckets, "n_buckets", minimum=1)
         if not 0.0 <= min_similarity <= 1.0:
             raise ValueError("min_similarity must lie in [0, 1]")
         self.top = top
@@ -398,7 +425,9 @@ class SkillTextMatcher:
     def _counts(self, texts: Sequence[str]) -> sp.csr_array:
         indptr = [0]
         indices: list[int] = []
-        for text in texts:
+        for r, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise ValueError(f"texts[{r}] must be a string, got {text!r}")
             toks = _tokens(text)
             grams = toks + [a + " " + b for a, b in itertools.pairwise(toks)]
             indices.extend(zlib.crc32(g.encode()) % self.n_buckets for g in grams)
@@ -441,6 +470,10 @@ class SkillTextMatcher:
         if len(texts) and keep < n_sk:
             cut = np.partition(sims, n_sk - keep, axis=1)[:, n_sk - keep][:, None]
             sims = np.where(sims >= cut, sims, 0.0)
+            # ties at the cut: keep the lowest skill ids, so no row has more than ``top``
+            for r in np.flatnonzero(np.count_nonzero(sims, axis=1) > keep):
+                tied = np.flatnonzero(sims[r] == cut[r, 0])
+                sims[r, tied[keep - np.count_nonzero(sims[r] > cut[r, 0]) :]] = 0.0
         sims = np.where(sims >= max(self.min_similarity, 1e-9), np.minimum(sims, 1.0), 0.0)
         return sp.csr_array(sims.astype(np.float32))
 
@@ -452,6 +485,8 @@ def _ancestors(ids: IntArray, manager_of: Mapping[int, int] | None, depth: int) 
     out = np.full((ids.shape[0], depth), -1, dtype=np.int64)
     if manager_of is None or depth == 0:
         return out
+    bosses = _whole_numbers(list(manager_of.values()), "manager_of ids", lo=0, hi=np.iinfo(np.int64).max)
+    del bosses  # (checked only: -1 is the chains' padding)
     for r, pid in enumerate(ids.tolist()):
         cur = pid
         for d in range(depth):
@@ -481,7 +516,7 @@ def people_features(
     department: Sequence[int] | None = None,
     level: Sequence[int] | None = None,
     utc_offset_minutes: Sequence[int] | None = None,
-    working_hours: Sequence[tuple[float, float]] | tuple[float, float] = (9.0, 17.0),
+    working_hours: Sequence[Sequence[float]] | tuple[float, float] = (9.0, 17.0),
     formats: Sequence[Iterable[str]] | None = None,
     hours_per_month: Sequence[float] | None = None,
     manager_of: Mapping[int, int] | None = None,
@@ -543,7 +578,12 @@ def people_features(
     ValueError
         If a per-person sequence has the wrong length, an id is out of range, a level is
         outside ``1..max_skill_level``, a format is unknown, or text is given without
-        ``text_matcher``.
+        ``text_matcher``. Also, naming the field, if an id, category, career level or
+        offset is not a whole number or does not fit (person and manager ids are
+        non-negative, career levels lie in ``-1..1000``, categories in ``-1..2**31-1``:
+        nothing is truncated or wraps round), working hours or ``hours_per_month`` are
+        NaN, infinite or out of range, ``text_expertise_weight`` is outside ``[0, 1]``,
+        or a free text is not a string.
 
     Examples
     --------
@@ -554,16 +594,22 @@ def people_features(
     >>> f.language_ids(1)
     [0, 1]
     """
-    id_arr = np.asarray(ids, dtype=np.int64).ravel()
+    # (ids are non-negative: -1 pads the manager chains)
+    id_arr = _whole_numbers(ids, "ids", lo=0, hi=np.iinfo(np.int64).max)
+    if id_arr.ndim != 1:
+        raise ValueError(f"ids must be one-dimensional, got shape {id_arr.shape}")
     n = id_arr.shape[0]
-    if n_skills < 1:
-        raise ValueError("n_skills must be at least 1")
-    if max_skill_level < 1:
-        raise ValueError("max_skill_level must be at least 1")
-    if reporting_depth < 0:
-        raise ValueError("reporting_depth must be non-negative")
+    n_skills = check_int(n_skills, "n_skills", minimum=1)
+    max_skill_level = check_int(max_skill_level, "max_skill_level", minimum=1)
+    reporting_depth = check_int(reporting_depth, "reporting_depth")
+    if not 0.0 <= text_expertise_weight <= 1.0:
+        raise ValueError("text_expertise_weight must lie in [0, 1]")
     if (goal_text is not None or expertise_text is not None) and text_matcher is None:
         raise ValueError("text_matcher is required when goal_text or expertise_text is given")
+    for name, texts in (("goal_text", goal_text), ("expertise_text", expertise_text)):
+        bad = next((r for r, t in enumerate(texts or ()) if not isinstance(t, str)), None)
+        if bad is not None:
+            raise ValueError(f"{name}[{bad}] must be a string, got {texts[bad]!r}")  # type: ignore[index]
 
     # skills offered
     rows: list[int] = []
@@ -573,7 +619,12 @@ def people_features(
         if len(skills) != n:
             raise ValueError(f"skills must have one entry per person ({n})")
         for r, offered in enumerate(skills):
+            if not isinstance(offered, Mapping):
+                raise ValueError(f"skills[{r}] must map skill ids to levels, got {offered!r}")
             for s, lv in offered.items():
+                if isinstance(s, bool) or not isinstance(s, int | np.integer):
+                    # ("0" and 0.5 would both become skill 0, and their levels add up)
+                    raise ValueError(f"skills[{r}] ids must be integers, got {s!r}")
                 if not 1 <= lv <= max_skill_level:
                     raise ValueError(f"skills levels must lie in 1..{max_skill_level}")
                 rows.append(r)
@@ -593,16 +644,15 @@ def people_features(
 
     # goals
     g_rows: list[int] = []
-    g_cols: list[int] = []
+    g_items: list[object] = []
     if goals is not None:
         if len(goals) != n:
             raise ValueError(f"goals must have one entry per person ({n})")
         for r, items in enumerate(goals):
             for s in items:
                 g_rows.append(r)
-                g_cols.append(int(s))
-    if g_cols and (min(g_cols) < 0 or max(g_cols) >= n_skills):
-        raise ValueError(f"goals ids must lie in [0, {n_skills})")
+                g_items.append(s)
+    g_cols = _whole_numbers(g_items, "goals ids", lo=0, hi=n_skills - 1).tolist() if g_items else []
     explicit = sp.csr_array((np.ones(len(g_cols), np.float32), (g_rows, g_cols)), shape=(n, n_skills))
     explicit.sum_duplicates()
     explicit.data[:] = 1.0
@@ -620,25 +670,34 @@ def people_features(
 
     # languages: the first listed is the person's first language
     primary = np.full(n, -1, dtype=np.int32)
+    lang_bits = _pack_sets(languages, n, n_languages, "languages")  # (checks the ids first)
     if languages is not None:
-        if len(languages) != n:
-            raise ValueError(f"languages must have one entry per person ({n})")
         for r, langs in enumerate(languages):
             if len(langs):
                 primary[r] = int(langs[0])
-    lang_bits = _pack_sets(languages, n, n_languages, "languages")
     value_bits = _pack_sets(values, n, n_values, "values")
 
-    offsets = _int_column(utc_offset_minutes, n, "utc_offset_minutes", default=0)
+    offsets = _int_column(
+        utc_offset_minutes, n, "utc_offset_minutes", default=0, lo=-_INT32_MAX, hi=_INT32_MAX
+    )
     if (
         isinstance(working_hours, tuple)
         and len(working_hours) == 2
-        and not isinstance(working_hours[0], tuple)
-    ):
-        start: npt.ArrayLike = float(working_hours[0])
-        end: npt.ArrayLike = float(working_hours[1])
+        and np.ndim(working_hours[0]) == 0
+        and np.ndim(working_hours[1]) == 0
+    ):  # one (start, end) for everyone; a pair of per-person lists is not one
+        first, last = float(working_hours[0]), float(working_hours[1])  # type: ignore[arg-type]
+        if not (0 <= first <= 24 and 0 <= last <= 24):  # (checked here too when n == 0)
+            raise ValueError("working_hours must lie in [0, 24]")
+        start: npt.ArrayLike = first
+        end: npt.ArrayLike = last
     else:
-        wh = np.asarray(working_hours, dtype=np.float64)
+        try:
+            wh = np.asarray(working_hours, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"working_hours must be (start, end) or one pair per person ({n})") from None
+        if n == 0 and wh.size == 0:
+            wh = wh.reshape(0, 2)
         if wh.shape != (n, 2):
             raise ValueError(f"working_hours must be (start, end) or one pair per person ({n})")
         start, end = wh[:, 0], wh[:, 1]
@@ -657,11 +716,15 @@ def people_features(
     if hours_per_month is None:
         hpm = np.zeros(n, dtype=np.float32)
     else:
-        hpm = np.asarray(hours_per_month, dtype=np.float32)
-        if hpm.shape != (n,):
+        try:
+            hpm64 = np.asarray(hours_per_month, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError("hours_per_month must hold numbers") from None
+        if hpm64.shape != (n,):
             raise ValueError(f"hours_per_month must have one entry per person ({n})")
-        if np.any(hpm < 0):
-            raise ValueError("hours_per_month must be non-negative")
+        if not np.all((hpm64 >= 0) & (hpm64 <= 1e6)):  # (NaN and inf fail too)
+            raise ValueError("hours_per_month must be a non-negative, finite number of hours")
+        hpm = hpm64.astype(np.float32)
 
     return PeopleFeatures(
         ids=id_arr,
@@ -674,7 +737,7 @@ def people_features(
         industry=_int_column(industry, n, "industry"),
         function=_int_column(function, n, "function"),
         department=_int_column(department, n, "department"),
-        level=_int_column(level, n, "level"),
+        level=_int_column(level, n, "level", hi=_MAX_LEVEL),
         utc_offset=offsets,
         hours=hours,
         formats=fmt,
