@@ -485,8 +485,8 @@ def _ancestors(ids: IntArray, manager_of: Mapping[int, int] | None, depth: int) 
     out = np.full((ids.shape[0], depth), -1, dtype=np.int64)
     if manager_of is None or depth == 0:
         return out
-    bosses = _whole_numbers(list(manager_of.values()), "manager_of ids", lo=0, hi=np.iinfo(np.int64).max)
-    del bosses  # (checked only: -1 is the chains' padding)
+    # checked only: a negative manager id would read as the chains' -1 padding
+    _whole_numbers(list(manager_of.values()), "manager_of ids", lo=0, hi=np.iinfo(np.int64).max)
     for r, pid in enumerate(ids.tolist()):
         cur = pid
         for d in range(depth):
