@@ -17,6 +17,7 @@ from matchmaker import (
     Scorer,
     SkillTextMatcher,
     people_features,
+    synthetic_people,
     synthetic_pool,
     working_hours_mask,
 )
@@ -382,6 +383,19 @@ def test_working_hours_mask_equal_start_and_end_is_no_hours() -> None:
     for bad in ({"utc_offset_minutes": [np.inf]}, {"utc_offset_minutes": [0], "start_hour": np.nan}):
         with pytest.raises(ValueError, match=r"utc_offset_minutes|start_hour"):
             working_hours_mask(**bad)
+
+
+def test_synthetic_people_bad_input_raises() -> None:
+    rng = np.random.default_rng(0)
+    for kwargs, match in (
+        ({"n": -1}, "n must"),
+        ({"n": 2, "role": "coach"}, "role"),
+        ({"n": 3, "id_offset": 2**63 - 2}, "id_offset"),  # the ids wrapped round to negative
+        ({"n": 1, "id_offset": -1}, "id_offset"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            synthetic_people(rng=rng, **kwargs)
+    assert synthetic_people(2, rng=rng, id_offset=2**63 - 3).ids.tolist() == [2**63 - 3, 2**63 - 2]
 
 
 def test_skill_text_matcher_keeps_at_most_top_on_ties() -> None:

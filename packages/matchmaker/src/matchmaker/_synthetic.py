@@ -133,7 +133,8 @@ def synthetic_people(
     Raises
     ------
     ValueError
-        If ``n`` is negative, ``n_skills < 1`` or ``role`` is unknown.
+        If ``n`` is negative, ``n_skills < 1``, ``role`` is unknown, or the ids would not
+        fit in int64 (or be negative).
 
     Examples
     --------
@@ -147,6 +148,8 @@ def synthetic_people(
         raise ValueError("n_skills must be at least 1")
     if role not in ("mentee", "mentor"):
         raise ValueError("role must be 'mentee' or 'mentor'")
+    if not 0 <= id_offset <= np.iinfo(np.int64).max - n:  # (ids must not wrap round)
+        raise ValueError(f"id_offset must lie in [0, {np.iinfo(np.int64).max} - n]")
     mentor = role == "mentor"
     skill_p = 1.0 / np.arange(1, n_skills + 1) ** 0.8
     skill_p /= skill_p.sum()
