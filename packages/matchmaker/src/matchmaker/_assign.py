@@ -33,6 +33,7 @@ from matchmaker._validation import (
     as_candidates,
     as_dense_scores,
     check_capacity,
+    check_int,
     check_locked,
     check_magnitude,
     dense_candidates,
@@ -273,15 +274,13 @@ def top_k_candidates(scores: Any, k: int, *, per_mentor: int = 0) -> sp.csr_arra
     array([[0. , 0.9, 0.5],
            [0. , 0. , 0.3]])
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
-        raise ValueError(f"k must be a non-negative integer, got {k!r}")
-    if isinstance(per_mentor, bool) or not isinstance(per_mentor, (int, np.integer)) or per_mentor < 0:
-        raise ValueError(f"per_mentor must be a non-negative integer, got {per_mentor!r}")
+    k = check_int(k, "k")
+    per_mentor = check_int(per_mentor, "per_mentor")
     if not is_sparse(scores):
         dense = as_dense_scores(scores, name="scores")
-        rows, cols, _ = dense_top_k(dense, int(k))
+        rows, cols, _ = dense_top_k(dense, k)
         if per_mentor:
-            c2, r2, _ = dense_top_k(np.ascontiguousarray(dense.T), int(per_mentor))
+            c2, r2, _ = dense_top_k(np.ascontiguousarray(dense.T), per_mentor)
             rows, cols = np.concatenate([rows, r2]), np.concatenate([cols, c2])
         shape = (int(dense.shape[0]), int(dense.shape[1]))
         key = unique_ints(rows * np.int64(shape[1]) + cols)
@@ -290,10 +289,10 @@ def top_k_candidates(scores: Any, k: int, *, per_mentor: int = 0) -> sp.csr_arra
     else:
         cand = as_candidates(scores, name="scores")
         shape = cand.shape
-        sel = _sparse_top_k(cand.rows, cand.scores, shape[0], int(k))
+        sel = _sparse_top_k(cand.rows, cand.scores, shape[0], k)
         if per_mentor:
             order = np.lexsort((cand.rows, cand.cols))
-            sel2 = order[_sparse_top_k(cand.cols[order], cand.scores[order], shape[1], int(per_mentor))]
+            sel2 = order[_sparse_top_k(cand.cols[order], cand.scores[order], shape[1], per_mentor)]
             sel = np.union1d(sel, sel2)
         rows, cols, vals = cand.rows[sel], cand.cols[sel], cand.scores[sel]
     indptr = np.zeros(shape[0] + 1, dtype=np.int64)

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 
 from matchmaker._assign import assign
 from matchmaker._result import MatchResult
-from matchmaker._validation import as_candidates, check_capacity, check_magnitude, is_sparse
+from matchmaker._validation import as_candidates, check_capacity, check_int, check_magnitude, is_sparse
 
 __all__ = ["form_groups"]
 
@@ -119,15 +119,12 @@ def form_groups(
     f = _dense_fit(fit)
     n, m = f.shape
     c = _dense_cohesion(cohesion, n)
-    if isinstance(min_size, bool) or not isinstance(min_size, (int, np.integer)) or min_size < 1:
-        raise ValueError(f"min_size must be an integer >= 1, got {min_size!r}")
-    if isinstance(max_size, bool) or not isinstance(max_size, (int, np.integer)) or max_size < min_size:
-        raise ValueError(f"max_size must be an integer >= min_size, got {max_size!r}")
+    min_size = check_int(min_size, "min_size", minimum=1)
+    max_size = check_int(max_size, "max_size", minimum=min_size)
     if not math.isfinite(cohesion_weight) or cohesion_weight < 0:
         raise ValueError(f"cohesion_weight must be finite and non-negative, got {cohesion_weight!r}")
-    if isinstance(max_rounds, bool) or not isinstance(max_rounds, (int, np.integer)) or max_rounds < 0:
-        raise ValueError(f"max_rounds must be a non-negative integer, got {max_rounds!r}")
-    max_size = min(int(max_size), max(n, int(min_size)))  # (no group is larger than the pool)
+    max_rounds = check_int(max_rounds, "max_rounds")
+    max_size = min(max_size, max(n, min_size))  # (no group is larger than the pool)
     cap = (
         np.full(m, max_size, dtype=np.int64)
         if mentor_capacity is None
@@ -139,15 +136,15 @@ def form_groups(
     except (TypeError, ValueError) as exc:
         raise ValueError(f"seed must be a non-negative integer or a numpy Generator: {exc}") from exc
 
-    group = _fit_phase(f, cap, int(min_size))
+    group = _fit_phase(f, cap, min_size)
     moves, rounds, local_opt = _local_search(
         f,
         c,
         cap,
         group,
-        min_size=int(min_size),
+        min_size=min_size,
         lam=float(cohesion_weight),
-        max_rounds=int(max_rounds),
+        max_rounds=max_rounds,
         rng=rng,
     )
 

@@ -93,8 +93,7 @@ def rematch(
     row = _as_row(scores_row)
     n = row.shape[0]
     cap = check_capacity(mentor_remaining_capacity, n, name="mentor_remaining_capacity")
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
-        raise ValueError(f"k must be a non-negative integer, got {k!r}")
+    k = check_int(k, "k")
     ex = np.asarray([check_int(x, "exclude", maximum=n - 1) for x in exclude], dtype=np.int64)
 
     eligible = np.isfinite(row) & (cap > 0)
