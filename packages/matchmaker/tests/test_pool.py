@@ -288,13 +288,14 @@ def test_scan_flags_every_pair_that_prices_out(
     bound = PairBound.of(scorer)
     assert bound is not None
     # when every pair is scanned
-    i, j, over, over_gain = bound.flag(profit, price, gain=1e-9, per_row=m)
+    flags = bound.flag(profit, price, gain=1e-9, per_row=m)
+    i, j = flags.mentee, flags.mentor
     # then every pair whose exact score prices out is flagged (the bound is never below it)
     with np.errstate(invalid="ignore"):
         reduced = dense - profit[:, None] - price[None, :]
     want = {(int(a), int(b)) for a, b in np.argwhere(reduced > 1e-9)}
     assert want <= set(zip(i.tolist(), j.tolist(), strict=True))
-    assert over.shape[0] == 0 == over_gain.shape[0]
+    assert flags.over.shape[0] == 0 == flags.over_rest.shape[0]
     # and the priced candidates are exactly those pairs, best first, with the true gap bound
     graph = candidates(scorer, duals=(profit, price), k=m, mentor_k=0)
     got = {(int(a), int(b)) for a, b in zip(_rows(graph), graph.indices, strict=True)}
@@ -342,10 +343,163 @@ def test_scan_bounds_a_criterion_with_too_many_classes_by_its_weight(monkeypatch
     profit, price = rng.uniform(0.3, 0.9, 40), rng.uniform(0.0, 0.2, 25)
     bound = PairBound.of(scorer)
     # when every pair is scanned
-    i, j, _, _ = bound.flag(profit, price, gain=1e-9, per_row=25)
+    flags = bound.flag(profit, price, gain=1e-9, per_row=25)
+    i, j = flags.mentee, flags.mentor
     # then the looser bound still flags every pair that prices out
     reduced = scorer.matrix() - profit[:, None] - price[None, :]
     want = {(int(a), int(b)) for a, b in np.argwhere(reduced > 1e-9)}
     assert want
     assert want <= set(zip(i.tolist(), j.tolist(), strict=True))
     assert bound.flat.shape[0] == 5  # one entry per tabled criterion
+
+
+def _pairs(graph: sp.csr_array) -> set[tuple[int, int]]:
+    return {(int(a), int(b)) for a, b in zip(_rows(graph), graph.indices, strict=True)}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 40),
+    m=st.integers(1, 25),
+    seed=st.integers(0, 10_000),
+    model=st.sampled_from(range(len(_KINDS))),
+    margin=st.sampled_from([0.0, 0.05, 0.5]),
+    k=st.integers(1, 3),
+)
+def test_a_full_pricing_scan_covers_every_pair_it_leaves_out(  # noqa: PLR0917 - hypothesis passes each drawn value
+    n: int, m: int, seed: int, model: int, margin: float, k: int
+) -> None:
+    # given random duals of a random pool under several score models, and few pairs kept
+    # per mentee (so that rows overflow the scan's buffer)
+    mentees, mentors = synthetic_pool(n, m, rng=np.random.default_rng(seed))
+    scorer = Scorer(ScoreModel(**_KINDS[model]), mentees, mentors)
+    rng = np.random.default_rng(seed)
+    profit = rng.uniform(0.0, 1.0, n)
+    profit[rng.random(n) < 0.1] = np.inf
+    price = rng.uniform(0.0, 0.3, m)
+    # when every pair is priced, near misses within the margin returned too
+    priced = priced_candidates(scorer, (profit, price), k=k, mentor_k=0, cover_margin=margin)
+    # then every allowed pair left out scores at most the cover's level plus its price
+    dense = scorer.matrix()
+    left_out = np.isfinite(dense) & np.isfinite(profit)[:, None]
+    for i, j in _pairs(priced.graph):
+        left_out[i, j] = False
+    bound = priced.cover.level[:, None] + priced.cover.price[None, :]
+    assert np.all(dense[left_out] <= bound[left_out] + 1e-12)
+    np.testing.assert_array_equal(priced.cover.price, price)
+    # and the pairs returned are allowed, exactly scored, within the margin of pricing out
+    rows = _rows(priced.graph)
+    np.testing.assert_array_equal(priced.graph.data, dense[rows, priced.graph.indices])
+    assert np.all(priced.graph.data - profit[rows] - price[priced.graph.indices] > 1e-9 - margin)
+    with np.errstate(invalid="ignore"):
+        reduced = dense - profit[:, None] - price[None, :]
+    assert (priced.priced_out == 0) == (not np.any(reduced > 1e-9))
+    assert priced.scanned == np.count_nonzero(np.isfinite(profit)) * m
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(2, 60),
+    m=st.integers(2, 25),
+    seed=st.integers(0, 10_000),
+    model=st.sampled_from(range(len(_KINDS))),
+    new_duals=st.sampled_from(["solve", "random"]),
+)
+def test_a_narrowed_pricing_scan_finds_every_pair_outside_the_graph_that_prices_out(
+    n: int, m: int, seed: int, model: int, new_duals: str
+) -> None:
+    # given a thin graph, a full pricing scan of its duals (with near misses), and the
+    # graph grown by what that scan returned
+    mentees, mentors = synthetic_pool(n, m, rng=np.random.default_rng(seed))
+    scorer = Scorer(ScoreModel(**_KINDS[model]), mentees, mentors)
+    capacity = np.random.default_rng(seed).integers(0, 4, m)
+    first = candidates(scorer, k=1, mentor_k=0)
+    res = assign(first, capacity)
+    assert res.duals is not None
+    full = priced_candidates(scorer, res.duals, k=2, mentor_k=1, cover_margin=0.05)
+    graph = first + full.graph - first.multiply(full.graph.astype(bool))  # (union; equal scores)
+    # when new duals (of a solve on that graph, or arbitrary ones) are priced with the cover
+    if new_duals == "solve":
+        duals = assign(sp.csr_array(graph), capacity).duals
+        assert duals is not None
+    else:
+        rng = np.random.default_rng(seed + 1)
+        duals = (rng.uniform(0.0, 1.0, n), rng.uniform(0.0, 0.3, m))
+    narrowed = priced_candidates(scorer, duals, k=m, mentor_k=0, cover=full.cover)
+    # then every allowed pair outside the graph that prices out is found
+    dense = scorer.matrix()
+    with np.errstate(invalid="ignore"):
+        reduced = dense - duals[0][:, None] - duals[1][None, :]
+    outside = np.ones((n, m), dtype=bool)
+    for i, j in _pairs(sp.csr_array(graph)):
+        outside[i, j] = False
+    want = {(int(a), int(b)) for a, b in np.argwhere((reduced > 1e-9) & outside)}
+    assert want <= _pairs(narrowed.graph)
+    # and the gap bounds what those pairs could add
+    gains = np.where(outside & np.isfinite(reduced), np.maximum(reduced, 0.0), 0.0).max(axis=1)
+    assert narrowed.gap >= gains.sum() - 1e-9
+    # and the scan looked at fewer pairs than a full one, unless it fell back to one
+    if narrowed.cover is full.cover:
+        assert narrowed.scanned <= n * m
+    else:
+        assert narrowed.scanned == n * m
+
+
+def test_assign_pool_scans_every_pair_once_then_only_where_prices_fell() -> None:
+    # given a probed pool whose first graph loses fit
+    scorer = _scorer(3000, 800, seed=13)
+    capacity = np.random.default_rng(13).integers(1, 8, 800)
+    # when it is priced round after round until proven optimal
+    res = assign_pool(scorer, capacity, pricing_rounds=30, gap_tolerance=0.0, candidate_options=PROBING)
+    # then the optimum is reached, and the rounds after the first scanned a small share
+    assert res.stats["proven_optimal"] == 1.0
+    assert res.total_score == pytest.approx(assign(scorer.matrix(), capacity).total_score, abs=1e-6)
+    pricings = res.stats["pricing_rounds"] + 1
+    assert pricings >= 2
+    later = res.stats["pairs_scanned"] - 3000 * 800
+    assert 0 < later <= 0.25 * (pricings - 1) * 3000 * 800
+
+
+def test_the_scan_stops_each_mentee_at_its_own_mentor() -> None:
+    # given a pool and per-mentee stops (mentors renumbered: most expensive first)
+    scorer = _scorer(300, 90, seed=14)
+    rng = np.random.default_rng(14)
+    profit, price = rng.uniform(0.2, 0.8, 300), rng.uniform(0.0, 0.3, 90)
+    order = np.argsort(-price)
+    stop = rng.integers(0, 91, 300)
+    bound = PairBound.of(scorer).permuted(order)
+    # when the scan visits mentee i against the first stop[i] mentors of that order only
+    flags = bound.flag(profit, price[order], gain=1e-9, per_row=90, stop=stop)
+    # then it flags exactly the pairs of the full scan that lie before each stop
+    full = PairBound.of(scorer).flag(profit, price, gain=1e-9, per_row=90)
+    rank = np.empty(90, np.int64)
+    rank[order] = np.arange(90)
+    flagged = zip(full.mentee.tolist(), full.mentor.tolist(), strict=True)
+    want = {(i, j) for i, j in flagged if rank[j] < stop[i]}
+    got = set(zip(flags.mentee.tolist(), order[flags.mentor].tolist(), strict=True))
+    assert got == want
+    assert want  # (the instance flags something)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    groups=st.lists(st.integers(0, 5), min_size=0, max_size=60),
+    count=st.integers(0, 8),
+    seed=st.integers(0, 1000),
+)
+def test_best_per_group_keeps_the_largest_values_ties_by_position(
+    groups: list[int], count: int, seed: int
+) -> None:
+    # given values with many ties in a few groups
+    from matchmaker._candidates import _best_per
+
+    group = np.asarray(groups, dtype=np.int64)
+    value = np.asarray(np.random.default_rng(seed).integers(0, 4, group.shape[0]), dtype=np.float64)
+    # when the count largest of each group are kept
+    keep = _best_per(group, value, count)
+    # then they are those of a stable sort by (group, -value)
+    order = np.lexsort((-value, group))
+    rank = np.arange(group.shape[0]) - np.searchsorted(group[order], group[order])
+    want = np.zeros(group.shape[0], dtype=bool)
+    want[order] = rank < count
+    np.testing.assert_array_equal(keep, want)

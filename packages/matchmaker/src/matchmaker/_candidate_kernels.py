@@ -289,3 +289,44 @@ def csr_of_pairs(
                 kept += 1
     indptr[n_rows] = kept
     return indptr, out_cols[:kept].copy(), out_vals[:kept].copy()
+
+
+@numba.njit(cache=True, nogil=True)
+def best_per_group(group: IntArray, value: FloatArray, count: int, n_groups: int) -> BoolArray:
+    """Mask of the ``count`` largest values of each group (ties by position): a counting
+    sort by group, then a selection in each group larger than ``count``."""
+    n = group.shape[0]
+    keep = np.zeros(n, dtype=np.bool_)
+    if count <= 0:
+        return keep
+    start = np.zeros(n_groups + 1, np.int64)
+    for x in range(n):
+        start[group[x] + 1] += 1
+    for g in range(n_groups):
+        start[g + 1] += start[g]
+    fill = start[:-1].copy()
+    members = np.empty(n, np.int64)  # positions, group by group, in position order
+    for x in range(n):
+        members[fill[group[x]]] = x
+        fill[group[x]] += 1
+    scratch = np.empty(n)
+    for g in range(n_groups):
+        lo, hi = start[g], start[g + 1]
+        size = hi - lo
+        if size <= count:
+            for t in range(lo, hi):
+                keep[members[t]] = True
+            continue
+        for t in range(size):
+            scratch[t] = value[members[lo + t]]
+        cut = _select_nth(scratch, size, size - count)  # count values are at least this
+        kept = 0
+        for t in range(lo, hi):
+            if value[members[t]] > cut:
+                keep[members[t]] = True
+                kept += 1
+        for t in range(lo, hi):
+            if kept < count and value[members[t]] == cut:
+                keep[members[t]] = True
+                kept += 1
+    return keep

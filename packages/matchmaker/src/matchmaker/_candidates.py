@@ -13,14 +13,15 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from matchmaker._candidate_kernels import N_TZ, csr_of_pairs, fill_family, shortlist
+from matchmaker._candidate_kernels import N_TZ, best_per_group, csr_of_pairs, fill_family, shortlist
 from matchmaker._features import PeopleFeatures
-from matchmaker._scan import PairBound
+from matchmaker._scan import _SLACK, PairBound
 from matchmaker._scoring import ScoreModel, Scorer
 from matchmaker._validation import check_int
 
@@ -38,8 +39,10 @@ _SEG_TABLE_MAX = 1 << 22  # possible segments (language blocks x goals x value k
 # a left-out pair must beat the duals by more than this (score units) to be worth adding:
 # smaller gains are rounding noise of the solver's integer weights
 _PRICED_OUT = 1e-9
-# flagged pairs the pricing scan keeps per mentee, in multiples of max(k, mentor_k)
+# flagged pairs the pricing scan keeps per mentee, in multiples of max(k, mentor_k); fewer
+# when near misses are flagged too (to build a cover): the bound of those left out covers them
 _SCAN_PER_ROW = 4
+_COVER_PER_ROW = 2
 # Probes per person at most: a chunk of probers holds chunk_rows x probes x ~200 bytes.
 _MAX_PROBES = 4096
 
@@ -467,12 +470,6 @@ class _Pricing:
                 raise ValueError(f"duals: the {name} array must hold {size} numbers, without NaN")
         return cls(profit, price)
 
-    def reduced(self, score: FloatArray, i: IntArray, j: IntArray) -> FloatArray:
-        """Score minus both duals where the pair prices out, else ``-inf``."""
-        with np.errstate(invalid="ignore"):
-            red = score - self.profit[i] - self.price[j]
-        return np.where(red > _PRICED_OUT, red, -np.inf)
-
 
 def _select(
     scorer: Scorer,
@@ -584,6 +581,36 @@ def _exhaustive(
     return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_s)
 
 
+@dataclass(frozen=True, slots=True)
+class PricingCover:
+    """What a scan of every pair proved of each pair it did not return:
+    ``score(i, j) <= level[i] + price[j]``, ``price`` being the mentor duals it priced.
+
+    It stays true of every pair left out of a graph holding the scan's pairs, so later
+    duals ``(u, v)`` need pricing only where ``level[i] + price[j] > u_i + v_j``: a mentee
+    is scanned against the mentors whose price fell by more than ``u_i - level[i]``, few
+    once the prices settle (the pricing scans of later rounds are a few % of the pairs).
+    """
+
+    price: FloatArray  # per mentor
+    level: FloatArray  # per mentee (+inf: not covered)
+
+
+# A pricing scan narrowed by a cover that would still visit more than this share of the
+# pairs scans them all instead, and so refreshes the cover.
+_NARROW_SHARE = 0.5
+
+
+class Priced(NamedTuple):
+    """A pricing scan's answer (see :func:`_scan_priced`)."""
+
+    graph: sp.csr_array  # the pairs kept, with their exact scores
+    gap: float  # the optimality gap bound the duals leave
+    priced_out: int  # pairs found that price out (0: the duals are optimal over every pair)
+    cover: PricingCover  # of the pairs not in ``graph``
+    scanned: int  # pairs the scan's bound was computed for
+
+
 def _scan_priced(
     scorer: Scorer,
     pricing: _Pricing,
@@ -592,30 +619,88 @@ def _scan_priced(
     mentor_k: int,
     n_threads: int | None,
     bound: PairBound | None = None,
-) -> tuple[sp.csr_array, float]:
+    cover: PricingCover | None = None,
+    cover_margin: float = 0.0,
+) -> Priced:
     """Exact pricing over every pair: the pairs that price out, ranked by reduced score.
 
     :class:`~matchmaker._scan.PairBound` flags a superset of them (a few ns a pair, at
     most ``_SCAN_PER_ROW * max(k, mentor_k)`` per mentee); the flagged pairs are scored
     exactly, and at most ``k`` per mentee and ``mentor_k`` per mentor are kept, the
-    largest gains first. A mentee that had more flags than were kept and none of the
-    kept ones prices out is priced again over every mentor, so an empty answer proves
-    that no pair prices out.
+    largest gains first. A mentee that had more flags than were kept, none of the kept
+    ones pricing out while one left out might, is priced again over every mentor, so
+    ``priced_out == 0`` proves that no pair prices out.
 
-    Also returns ``sum_i max(0, max_j score - profit_i - price_j)`` (an upper bound of
+    ``gap`` is ``sum_i max(0, max_j score - profit_i - price_j)`` (an upper bound of
     it): raising each profit by that much makes the duals feasible for every pair, so
     the optimum over all pairs exceeds the priced assignment's objective by at most this
     gap (LP weak duality). ``bound``: the scorer's, when built already (rounds reuse it).
+
+    ``cover``: one from an earlier scan whose pairs the caller's graph holds (with every
+    pair returned since); only the pairs it does not rule out are scanned, and it is
+    returned unchanged. Without it every pair is scanned and a new cover is returned;
+    ``cover_margin`` then also returns, as candidates, pairs up to that far from pricing
+    out (a few per mentee at most), which the cover then rules out: later duals whose
+    prices fell less than that need not look at the mentee again.
     """
     n, m = scorer.n_mentees, scorer.n_mentors
     if n == 0 or m == 0:
-        return sp.csr_array((n, m), dtype=np.float64), 0.0
+        nothing = PricingCover(np.zeros(m), np.full(n, np.inf))
+        return Priced(sp.csr_array((n, m), dtype=np.float64), 0.0, 0, nothing, 0)
     bound = PairBound.of(scorer) if bound is None else bound
+    order, stop = _narrowed(pricing, cover) if cover is not None else (None, None)
+    if stop is not None and stop.sum() > _NARROW_SHARE * n * m:
+        order, stop, cover = None, None, None
+    margin = cover_margin if cover is None else 0.0
+    scan_bound = bound if order is None else bound.permuted(order)
+    scan_price = pricing.price if order is None else pricing.price[order]
     # (a row never has more flags than mentors: a huge k must not size the buffers)
-    per_row = min(_SCAN_PER_ROW * max(k, mentor_k), m)
-    i, j, over, over_gain = bound.flag(
-        pricing.profit, pricing.price, gain=_PRICED_OUT, per_row=per_row, n_threads=_threads(n_threads)
-    )
+    per_row = min((_COVER_PER_ROW if margin else _SCAN_PER_ROW) * max(k, mentor_k), m)
+    flags = scan_bound.flag(
+        pricing.profit, scan_price, gain=_PRICED_OUT - margin, per_row=per_row,
+        n_threads=_threads(n_threads), stop=stop,
+    )  # fmt: skip
+    i, j = flags.mentee, flags.mentor if order is None else order[flags.mentor]
+    movable = np.isfinite(pricing.profit)
+    scanned = int(stop[movable].sum()) if stop is not None else int(np.count_nonzero(movable)) * m
+    score, red = _reduced_scores(scorer, pricing, i, j)
+    # every pair not flagged, or flagged and left out, scores at most level_i + price_j
+    level = pricing.profit + (_PRICED_OUT - margin)
+    over, over_rest = flags.over, flags.over_rest + _SLACK
+    level[over] = np.maximum(level[over], pricing.profit[over] + over_rest)
+    gain = np.zeros(n)
+    priced = red > _PRICED_OUT
+    np.maximum.at(gain, i[priced], red[priced])
+    gain[over] = np.maximum(gain[over], over_rest)
+    # a row whose kept flags do not price out while one left out might: price it exactly
+    retry = np.setdiff1d(over[over_rest > _PRICED_OUT], i[priced])
+    if retry.shape[0]:
+        level[retry] = pricing.profit[retry] + (_PRICED_OUT - margin)
+        chunks = np.array_split(retry, -(-retry.shape[0] // 64))
+        more = [_exact_row(scorer, pricing, rows) for rows in chunks]
+        gain[retry] = np.concatenate([g for *_, g in more])
+        flagged = ~np.isin(i, retry)  # (those rows' flags are among their exact pairs)
+        i = np.concatenate([i[flagged], *(x[0] for x in more)])
+        j = np.concatenate([j[flagged], *(x[1] for x in more)])
+        score = np.concatenate([score[flagged], *(x[2] for x in more)])
+        red = np.concatenate([red[flagged], *(x[3] for x in more)])
+    found = red > _PRICED_OUT - margin
+    i, j, score, red = i[found], j[found], score[found], red[found]
+    keep = _best_per(i, red, k) | _best_per(j, red, mentor_k)
+    # pairs gaining at most _PRICED_OUT are never flagged: count that much for every mentee
+    gap = float(gain.sum()) + _PRICED_OUT * np.count_nonzero(movable)
+    if cover is None:
+        # a candidate left out (beyond k or mentor_k) is covered at its exact gain
+        np.maximum.at(level, i[~keep], pricing.profit[i[~keep]] + red[~keep])
+        cover = PricingCover(pricing.price.copy(), level)
+    graph = _assemble(i[keep], j[keep], score[keep], n, m)
+    return Priced(graph, gap, int(np.count_nonzero(red > _PRICED_OUT)), cover, scanned)
+
+
+def _reduced_scores(
+    scorer: Scorer, pricing: _Pricing, i: IntArray, j: IntArray
+) -> tuple[FloatArray, FloatArray]:
+    """Exact scores of pairs and their reduced scores (``-inf`` when forbidden)."""
     score = np.empty(i.shape[0])
     red = np.empty(i.shape[0])
     step = 1 << 21
@@ -623,34 +708,38 @@ def _scan_priced(
         part = slice(s, s + step)
         exact, allowed, _ = scorer.evaluate(i[part], j[part])
         score[part] = exact
-        red[part] = pricing.reduced(np.where(allowed, exact, -np.inf), i[part], j[part])
-    found = np.isfinite(red)
-    gain = np.zeros(n)
-    np.maximum.at(gain, i[found], red[found])
-    # a mentee with more flags than kept: its best gain is at most its best bound
-    gain[over] = np.maximum(gain[over], over_gain)
-    retry = np.setdiff1d(over, i[found])
-    if retry.shape[0]:
-        cols = np.arange(m)[None, :]
-        extra_i, extra_j, extra_s, extra_r = [i], [j], [score], [red]
-        for s in range(0, retry.shape[0], 64):
-            rows = retry[s : s + 64, None]
-            exact, allowed, _ = scorer.evaluate(rows, cols)
-            reduced = pricing.reduced(np.where(allowed, exact, -np.inf), rows, cols)
-            rr, cc = np.nonzero(np.isfinite(reduced))
-            gain[rows[:, 0]] = np.max(np.maximum(reduced, 0.0), axis=1)  # exact, over every mentor
-            extra_i.append(rows[rr, 0])
-            extra_j.append(cc)
-            extra_s.append(exact[rr, cc])
-            extra_r.append(reduced[rr, cc])
-        i, j = np.concatenate(extra_i), np.concatenate(extra_j)
-        score, red = np.concatenate(extra_s), np.concatenate(extra_r)
-        found = np.isfinite(red)
-    i, j, score, red = i[found], j[found], score[found], red[found]
-    keep = _best_per(i, red, k) | _best_per(j, red, mentor_k)
-    # pairs gaining at most _PRICED_OUT are never flagged: count that much for every mentee
-    gap = float(gain.sum()) + _PRICED_OUT * np.count_nonzero(np.isfinite(pricing.profit))
-    return _assemble(i[keep], j[keep], score[keep], n, m), gap
+        with np.errstate(invalid="ignore"):
+            red[part] = np.where(allowed, exact - pricing.profit[i[part]] - pricing.price[j[part]], -np.inf)
+    return score, red
+
+
+def _exact_row(
+    scorer: Scorer, pricing: _Pricing, rows: IntArray
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray]:
+    """Some mentees priced exactly against every mentor: their allowed pairs (mentee,
+    mentor, score, reduced score) and each mentee's largest gain (at least 0)."""
+    cols = np.arange(scorer.n_mentors)[None, :]
+    exact, allowed, _ = scorer.evaluate(rows[:, None], cols)
+    with np.errstate(invalid="ignore"):
+        red = np.where(allowed, exact - pricing.profit[rows, None] - pricing.price[None, :], -np.inf)
+    rr, cc = np.nonzero(allowed)
+    return rows[rr], cc, exact[rr, cc], red[rr, cc], np.max(np.maximum(red, 0.0), axis=1)
+
+
+def _narrowed(pricing: _Pricing, cover: PricingCover) -> tuple[IntArray, IntArray]:
+    """Mentors by how far their price fell since ``cover``'s scan, largest fall first, and
+    how many of them each mentee must be priced against: a pair ``cover`` holds can price
+    out only if ``level_i + cover_price_j > profit_i + price_j``."""
+    with np.errstate(invalid="ignore"):
+        fall = cover.price - pricing.price
+    # a mentor who can take no one now never prices out; one who could not then is not covered
+    fall = np.where(np.isinf(pricing.price), -np.inf, np.where(np.isinf(cover.price), np.inf, fall))
+    order = np.argsort(-fall, kind="stable")
+    with np.errstate(invalid="ignore"):
+        need = pricing.profit - cover.level
+    need = np.where(np.isnan(need), -np.inf, need)  # (skipped anyway if the profit is infinite)
+    stop = np.searchsorted(-fall[order], -need, side="left").astype(np.int64)
+    return order.astype(np.int64), stop
 
 
 def priced_candidates(
@@ -661,12 +750,20 @@ def priced_candidates(
     mentor_k: int = 16,
     n_threads: int | None = None,
     bound: PairBound | None = None,
-) -> tuple[sp.csr_array, float]:
+    cover: PricingCover | None = None,
+    cover_margin: float = 0.0,
+) -> Priced:
     """Exact pricing of every pair against ``duals``: the pairs that price out (as
-    :func:`candidates` with ``duals``) and the optimality gap they leave (see
-    :func:`_scan_priced`)."""
+    :func:`candidates` with ``duals``), the optimality gap they leave and the cover of the
+    pairs not returned (see :func:`_scan_priced`)."""
     pricing = _Pricing.of(scorer, duals)
-    return _scan_priced(scorer, pricing, k=k, mentor_k=mentor_k, n_threads=n_threads, bound=bound)
+    shapes = (scorer.n_mentors,), (scorer.n_mentees,)
+    if cover is not None and (cover.price.shape, cover.level.shape) != shapes:
+        raise ValueError("cover must come from a scan of the same pool")
+    return _scan_priced(
+        scorer, pricing, k=k, mentor_k=mentor_k, n_threads=n_threads, bound=bound,
+        cover=cover, cover_margin=cover_margin,
+    )  # fmt: skip
 
 
 def _threads(n_threads: int | None) -> int:
@@ -676,13 +773,9 @@ def _threads(n_threads: int | None) -> int:
 
 def _best_per(group: IntArray, value: FloatArray, count: int) -> BoolArray:
     """Mask of the ``count`` largest values of each group (ties by position)."""
-    order = np.argsort(-value, kind="stable")
-    order = order[np.argsort(group[order], kind="stable")]  # by group, then largest value first
-    sorted_group = group[order]
-    rank = np.arange(order.shape[0]) - np.searchsorted(sorted_group, sorted_group)
-    keep = np.zeros(order.shape[0], dtype=bool)
-    keep[order] = rank < count
-    return keep
+    n_groups = int(group.max()) + 1 if group.shape[0] else 0
+    count = min(count, group.shape[0])
+    return best_per_group(group.astype(np.int64), value.astype(np.float64), count, n_groups)
 
 
 def _budgets(model: ScoreModel, probes: int, *, cross: bool) -> dict[str, int]:
@@ -899,7 +992,7 @@ def candidates(
     min_cand = min(k, 4) if min_candidates is None else min_candidates
     if pricing is not None:
         # pricing: scan every pair's score bound, then score the flagged pairs exactly
-        return _scan_priced(scorer, pricing, k=k, mentor_k=mentor_k, n_threads=n_threads)[0]
+        return _scan_priced(scorer, pricing, k=k, mentor_k=mentor_k, n_threads=n_threads).graph
     if n * m <= exact_cells:
         # small pool: score every pair (chunked) and keep the exact top-k both ways
         rk, ck, sk = _exhaustive(scorer, k, mentor_k, chunk_cells=1 << 21)

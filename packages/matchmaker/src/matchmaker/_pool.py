@@ -9,7 +9,10 @@ such pairs over the whole pool (a compiled scan of a bound of every pair's score
 :mod:`matchmaker._scan`, then exact scores for the flagged ones), adds them and solves
 again (column generation). The same scan certifies the answer: raising each ``u_i`` by
 its largest gain makes the duals feasible for every pair, so the optimum over all pairs
-exceeds the answer by at most the sum of those gains (LP weak duality).
+exceeds the answer by at most the sum of those gains (LP weak duality). Only the first
+scan visits every pair: what it proves of the pairs it leaves out (a
+:class:`~matchmaker._candidates.PricingCover`) limits later scans to the mentors whose
+price fell since.
 
 References
 ----------
@@ -28,13 +31,17 @@ import numpy as np
 import scipy.sparse as sp
 
 from matchmaker._assign import Objective, assign
-from matchmaker._candidates import _assemble, candidates, priced_candidates
+from matchmaker._candidates import PricingCover, _assemble, candidates, priced_candidates
 from matchmaker._result import MatchResult
 from matchmaker._scan import PairBound
 from matchmaker._scoring import Scorer
 from matchmaker._validation import check_int
 
 __all__ = ["assign_pool"]
+
+# The first pricing scan also adds each mentee's pairs this close to pricing out (score
+# units), so that later rounds need only re-price the mentors whose price fell by more.
+_COVER_MARGIN = 0.05
 
 
 def assign_pool(
@@ -68,7 +75,11 @@ def assign_pool(
         Re-solves with priced pairs after the first solve; ``0`` solves the first graph
         only. Each round prices the last solve over every pair, and one more pricing
         (without a re-solve) certifies the answer; the loop ends early when nothing
-        prices out or the certified gap is within ``gap_tolerance``.
+        prices out or the certified gap is within ``gap_tolerance``. Only the first
+        pricing scans every pair: it also adds each mentee's near misses (pairs within
+        0.05 of pricing out), and proves a bound on every pair it leaves out that later
+        rounds reuse, so they scan a mentee only against the mentors whose price fell
+        far enough since (see ``Notes``).
     gap_tolerance : float, default 1e-6
         Relative optimality gap (of the total score) at which pricing stops.
     candidate_options : mapping, optional
@@ -84,7 +95,8 @@ def assign_pool(
     -------
     MatchResult
         The assignment of the last solve. ``stats`` adds ``pricing_rounds`` (re-solves
-        with priced pairs), ``priced_pairs`` (pairs they added), ``optimality_gap`` (an
+        with priced pairs), ``priced_pairs`` (pairs they added), ``pairs_scanned`` (pairs
+        the pricing scans looked at, all rounds together), ``optimality_gap`` (an
         upper bound of what the optimum over every pair adds to ``total_score``; NaN
         when not priced) and ``proven_optimal``: ``1.0`` when no pair prices out (the
         gap is then rounding, at most ``1e-9`` per mentee), so the answer is optimal
@@ -99,15 +111,22 @@ def assign_pool(
 
     Notes
     -----
+    Only the first pricing scans every pair. Besides the pairs that price out it adds
+    each mentee's near misses (within ``0.05``) and proves, for every pair it leaves out,
+    ``score <= level_i + v_j`` at that scan's prices ``v``. A later round needs to price
+    mentee ``i`` only against the mentors whose price fell by more than
+    ``u_i - level_i`` since, the mentors being scanned in order of their fall.
+
     Measured on synthetic pools with tight capacity (``benchmarks/bench_candidates.py``,
-    a shared 2-core machine). At 20,000 x 5,000 the first graph loses 0.97 % of the
-    optimal total fit over all 100M pairs (0.3 s); one pricing round leaves 0.03 %
-    (0.84 s in all), and the optimum is reached in two to three rounds (1.4 s) and
-    certified within 1e-6 in eight or nine (3 s: the gap bound shrinks more slowly than
-    the loss, the LP being degenerate). A scan costs about 3 ns a pair and core, so at
-    100,000 x 25,000 it takes about 3.6 s on two cores: one round takes 12.2 s in all
-    (2.6 s without pricing) and lifts the total fit from 69,421 to 71,018, with a
-    certified gap of 119 (0.17 %); three rounds (another seed) 21 s, gap 1e-5.
+    a shared 2-core machine). At 20,000 x 5,000 the first graph loses 0.973 % of the
+    optimal total fit over all 100M pairs (0.37 s); one pricing round leaves 0.0006 %
+    (0.88 s in all) and two certify the answer within 1e-6 of the total (1.07 s; the
+    scans looked at 1.09 times the pool's pairs in all). At 100,000 x 25,000 the first
+    scan takes ~6 s (a scan costs about 3.5 ns a pair and core) and each later round
+    ~1.3 s of scan over a quarter of the pairs plus ~1.5 s of re-solve: three rounds
+    lift the total fit from 69,420.7 to its final 71,090.05 with a certified gap of 0.36
+    (5e-6) in 18 s, nine reach a gap of 0.05 (7e-7) in 36 s (the gap bound shrinks more
+    slowly than the loss, the LP being degenerate).
     Starting a re-solve's auction from the last solve's prices was tried and is slower:
     with ties everywhere, the finest epsilon phase turns into long price wars.
 
@@ -144,24 +163,30 @@ def assign_pool(
     # built once for all rounds (an empty side has no pair to price)
     pairs = scorer.n_mentees > 0 and scorer.n_mentors > 0
     scan_options["bound"] = PairBound.of(scorer) if pricing_rounds and pairs else None
-    rounds, added, gap, proven = 0, 0, math.nan, False
-    # each round prices the last solve; the last one only certifies it (no re-solve after)
+    rounds, added, scanned, gap, proven = 0, 0, 0, math.nan, False
+    cover: PricingCover | None = None
+    # each round prices the last solve; the last one only certifies it (no re-solve after).
+    # The first scan looks at every pair; later ones only where its cover leaves room.
     for round_no in range(1, pricing_rounds + 2 if pricing_rounds else 1):
         if result.duals is None:
             break
-        extra, gap = priced_candidates(scorer, result.duals, **scan_options)
+        priced = priced_candidates(
+            scorer, result.duals, cover=cover, cover_margin=_COVER_MARGIN, **scan_options
+        )
+        cover, gap, scanned = priced.cover, priced.gap, scanned + priced.scanned
         # nothing prices out: optimal over every pair (up to the solver's rounding)
-        proven = extra.nnz == 0
+        proven = priced.priced_out == 0
         within = gap <= gap_tolerance * max(1.0, abs(result.total_score))
-        if extra.nnz == 0 or within or round_no > pricing_rounds:
+        if proven or within or round_no > pricing_rounds:
             break
-        rounds, added = rounds + 1, added + extra.nnz
-        graph = _union(graph, extra)
+        rounds, added = rounds + 1, added + priced.graph.nnz
+        graph = _union(graph, priced.graph)
         result = assign(graph, mentor_capacity, objective=objective, locked=locks)
     stats = {
         **result.stats,
         "pricing_rounds": float(rounds),
         "priced_pairs": float(added),
+        "pairs_scanned": float(scanned),
         "optimality_gap": gap,
         "proven_optimal": float(proven),
     }

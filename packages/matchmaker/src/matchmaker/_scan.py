@@ -25,8 +25,10 @@ with :meth:`~matchmaker.Scorer.evaluate`.
 
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -125,44 +127,82 @@ class PairBound:
             mentee_const=w["preferences"] / total * pref,
         )
 
+    def permuted(self, order: IntArray) -> PairBound:
+        """The same bound with the mentors renumbered: new mentor ``t`` is ``order[t]``.
+
+        The coverage runs stay sorted by (new) mentor, so a scan of the first mentors
+        of the new order stops reading each run at its first mentor past them.
+        """
+        new_index = np.empty(order.shape[0], dtype=np.int64)
+        new_index[order] = np.arange(order.shape[0])
+        mentor = new_index[self.cov_mentor]
+        goal = np.repeat(np.arange(self.cov_ptr.shape[0] - 1), np.diff(self.cov_ptr))
+        by_goal = np.lexsort((mentor, goal))
+        return dataclasses.replace(
+            self,
+            cov_mentor=np.ascontiguousarray(mentor[by_goal]),
+            cov_value=np.ascontiguousarray(self.cov_value[by_goal]),
+            b_values=np.ascontiguousarray(self.b_values[:, order]),
+            b_nv=np.ascontiguousarray(self.b_nv[order]),
+            b_cls=np.ascontiguousarray(self.b_cls[:, order]),
+        )
+
     def flag(
-        self, profit: FloatArray, price: FloatArray, *, gain: float, per_row: int, n_threads: int = 1
-    ) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
+        self,
+        profit: FloatArray,
+        price: FloatArray,
+        *,
+        gain: float,
+        per_row: int,
+        n_threads: int = 1,
+        stop: IntArray | None = None,
+    ) -> Flags:
         """Pairs whose bound exceeds ``profit[i] + price[j] + gain`` (less the rounding slack).
 
         At most ``per_row`` per mentee, the largest bound gains first. Mentees with an
-        infinite profit are skipped. Returns (mentee, mentor) of the flagged pairs, the
-        mentees that had more than ``per_row``, and those mentees' largest bound gain
-        ``max_j bound - price[j] - profit[i]``. Rows are scanned in jobs of
-        :data:`_ROWS_PER_JOB` on ``n_threads`` threads (the kernel releases the GIL).
+        infinite profit are skipped; with ``stop``, mentee ``i`` is scanned against the
+        first ``stop[i]`` mentors only (every mentor by default). Rows are scanned in
+        jobs of :data:`_ROWS_PER_JOB` on ``n_threads`` threads (the kernel releases the GIL).
         """
-        rows = np.flatnonzero(np.isfinite(profit))
+        m = self.b_nv.shape[0]
+        stop = np.full(profit.shape[0], m, dtype=np.int64) if stop is None else stop.astype(np.int64)
+        rows = np.flatnonzero(np.isfinite(profit) & (stop > 0))
         rows = rows[np.lexsort(self.a_rows[rows].T[::-1])] if self.a_rows.shape[1] else rows
         jobs = [rows[s : s + _ROWS_PER_JOB] for s in range(0, rows.shape[0], _ROWS_PER_JOB)]
         threshold = profit + (gain - _SLACK)
 
-        def run(chunk: IntArray) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
+        def run(chunk: IntArray) -> Flags:
             out = np.empty((chunk.shape[0], per_row), np.int64)
             counts = np.empty(chunk.shape[0], np.int64)
-            best = np.empty(chunk.shape[0])
+            rest = np.empty(chunk.shape[0])
             bound_scan(
-                chunk, self.goal_idx, self.goal_w, self.cov_ptr, self.cov_mentor, self.cov_value,
+                chunk, stop, self.goal_idx, self.goal_w, self.cov_ptr, self.cov_mentor, self.cov_value,
                 self.a_values, self.a_nv,
                 self.b_values, self.b_nv, self.values_w, self.a_rows, self.b_cls, self.flat,
-                self.mentee_const, threshold, price, out, counts, best,
+                self.mentee_const, threshold, price, out, counts, rest,
             )  # fmt: skip
             kept = np.minimum(counts, per_row)
             r, c = np.nonzero(np.arange(per_row)[None, :] < kept[:, None])
             over = counts > per_row
-            return chunk[r], out[r, c], chunk[over], best[over] + (gain - _SLACK)
+            return Flags(chunk[r], out[r, c], chunk[over], rest[over] + (gain - _SLACK))
 
-        empty = np.zeros(0, np.int64)
         if not jobs:
-            return empty, empty, empty, np.zeros(0)
+            empty = np.zeros(0, np.int64)
+            return Flags(empty, empty, empty, np.zeros(0))
         with ThreadPoolExecutor(max_workers=max(1, n_threads)) as ex:
             found = list(ex.map(run, jobs))
-        i, j, over, over_gain = (np.concatenate([f[x] for f in found]) for x in range(4))
-        return i, j, over, over_gain
+        return Flags(*(np.concatenate([f[x] for f in found]) for x in range(len(Flags._fields))))
+
+
+class Flags(NamedTuple):
+    """What :meth:`PairBound.flag` found: the kept flagged pairs, and the mentees that had
+    more flags than were kept, with the largest bound gain of a flag left out
+    (``bound - price[j] - profit[i]``)."""
+
+    mentee: IntArray
+    mentor: IntArray
+    over: IntArray
+    over_rest: FloatArray
 
 
 def _class_attributes(scorer: Scorer) -> dict[str, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
@@ -214,6 +254,7 @@ def _dense_rank(values: npt.NDArray[np.generic]) -> tuple[int, IntArray]:
 @numba.njit(cache=True, nogil=True)
 def bound_scan(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
     rows: IntArray,
+    stop_of: IntArray,
     goal_idx: IntArray,
     goal_w: FloatArray,
     cov_ptr: IntArray,
@@ -232,12 +273,12 @@ def bound_scan(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
     price: FloatArray,
     out: IntArray,
     counts: IntArray,
-    best: FloatArray,
+    rest: FloatArray,
 ) -> None:
-    """For each ``rows[x]``, the mentors whose bound minus ``price[j]`` exceeds
-    ``threshold[rows[x]]``: how many in ``counts[x]``, the largest excess in ``best[x]``,
-    and in ``out[x]`` the ones with the largest excess, as many as ``out`` has columns
-    (ties broken by mentor index)."""
+    """For each ``r = rows[x]``, the mentors ``j < stop_of[r]`` whose bound minus
+    ``price[j]`` exceeds ``threshold[r]``: how many in ``counts[x]``, in ``out[x]`` the
+    ones with the largest excess, as many as ``out`` has columns (ties broken by mentor
+    index), and in ``rest[x]`` the largest excess of those left out (``-inf`` if none)."""
     m = b_nv.shape[0]
     cap = out.shape[1]
     n_words = a_values.shape[1]
@@ -252,22 +293,32 @@ def bound_scan(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
     hit_v = np.empty(m)
     scratch = np.empty(m)
     dice = np.empty(max_nv + 1)  # 2 w_values / (|A| + |B|) by |B|
+    # columns of partial[c + 1] that hold the current mentee's sums (a mentee whose
+    # leading classes are the previous one's reuses them, extending them if it scans further)
+    filled = np.zeros(n_tables, np.int64)
     for x in range(rows.shape[0]):
         r = rows[x]
+        stop = max(0, min(stop_of[r], m))
         same = 0  # leading tables whose row is the previous mentee's
         if x > 0:
             while same < n_tables and a_rows[r, same] == a_rows[rows[x - 1], same]:
                 same += 1
-        for c in range(same, n_tables):
+        for c in range(n_tables):
+            if c >= same:
+                filled[c] = 0  # another class: nothing of the last mentee's sums holds
+            lo = filled[c]
+            if lo >= stop:
+                continue
             row = flat[a_rows[r, c] :]
             col = b_cls[c]
             src = partial[c]
             dst = partial[c + 1]
-            for j in range(m):
+            for j in range(lo, stop):
                 dst[j] = src[j] + row[col[j]]
+            filled[c] = stop
         tabled = partial[n_tables]
         base = mentee_const[r]
-        for j in range(m):
+        for j in range(stop):
             buf[j] = tabled[j] + base
         for t in range(goal_idx.shape[1]):
             w = goal_w[r, t]
@@ -275,6 +326,8 @@ def bound_scan(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
                 continue
             g = goal_idx[r, t]
             for p in range(cov_ptr[g], cov_ptr[g + 1]):
+                if cov_mentor[p] >= stop:
+                    break  # (each goal's run is sorted by mentor)
                 buf[cov_mentor[p]] += w * np.float64(cov_value[p])
         if values_w > 0.0:
             for v in range(max_nv + 1):
@@ -283,20 +336,18 @@ def bound_scan(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
             for word in range(n_words):
                 held = a_values[r, word]
                 theirs = b_values[word]
-                for j in range(m):
+                for j in range(stop):
                     buf[j] += dice[b_nv[j]] * np.float64(_popcount(held & theirs[j]))
         limit = threshold[r]
         n_hit = 0
-        top = -np.inf
-        for j in range(m):
+        for j in range(stop):
             excess = buf[j] - price[j] - limit
             if excess > 0.0:
                 hit_j[n_hit] = j
                 hit_v[n_hit] = excess
                 n_hit += 1
-                top = max(top, excess)
         counts[x] = n_hit
-        best[x] = top
+        rest[x] = -np.inf
         if n_hit <= cap:
             for h in range(n_hit):
                 out[x, h] = hit_j[h]
@@ -312,3 +363,5 @@ def bound_scan(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
             if kept < cap and hit_v[h] == cut:
                 out[x, kept] = hit_j[h]
                 kept += 1
+            elif hit_v[h] <= cut:
+                rest[x] = max(rest[x], hit_v[h])
