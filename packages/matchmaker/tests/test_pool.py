@@ -27,6 +27,10 @@ def _rows(graph: sp.csr_array) -> npt.NDArray[np.int64]:
     return np.repeat(np.arange(graph.shape[0]), np.diff(graph.indptr))
 
 
+def _pairs(graph: sp.csr_array) -> set[tuple[int, int]]:
+    return {(int(a), int(b)) for a, b in zip(_rows(graph), graph.indices, strict=True)}
+
+
 def _reduced(scorer: Scorer, duals: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     profit, price = duals
     with np.errstate(invalid="ignore"):
@@ -298,8 +302,7 @@ def test_scan_flags_every_pair_that_prices_out(
     assert flags.over.shape[0] == 0 == flags.over_rest.shape[0]
     # and the priced candidates are exactly those pairs, best first, with the true gap bound
     graph = candidates(scorer, duals=(profit, price), k=m, mentor_k=0)
-    got = {(int(a), int(b)) for a, b in zip(_rows(graph), graph.indices, strict=True)}
-    assert got == want
+    assert _pairs(graph) == want
 
 
 def test_scan_prices_a_whole_row_again_when_its_kept_flags_are_all_forbidden() -> None:
@@ -351,10 +354,6 @@ def test_scan_bounds_a_criterion_with_too_many_classes_by_its_weight(monkeypatch
     assert want
     assert want <= set(zip(i.tolist(), j.tolist(), strict=True))
     assert bound.flat.shape[0] == 5  # one entry per tabled criterion
-
-
-def _pairs(graph: sp.csr_array) -> set[tuple[int, int]]:
-    return {(int(a), int(b)) for a, b in zip(_rows(graph), graph.indices, strict=True)}
 
 
 @settings(max_examples=40, deadline=None)
