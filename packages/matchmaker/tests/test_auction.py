@@ -66,6 +66,24 @@ def graphs(draw):
 
 @settings(max_examples=60, deadline=None)
 @given(graphs(), st.sampled_from(["participation", "score"]))
+def test_flow_solver_returns_duals_that_prove_its_answer(graph, objective) -> None:
+    # given: a random candidate graph, capacity from none to plenty
+    seed, sub = graph
+    capacity = np.random.default_rng(seed + 2).integers(0, 5, size=sub.n_cols)
+    # when OR-Tools solves it (it gives no potentials: the duals are rebuilt)
+    sol = solve_flow(sub, capacity, objective)
+    # then they prove the matching optimal, in exact integers
+    assert_duals_prove(sub, sol, capacity)
+    assert sol.duals is not None
+    matched = np.zeros(sub.n_rows, dtype=bool)
+    matched[sub.rows[sol.chosen]] = True
+    # (an unmatched mentee gains nothing by staying out: u_i = 0 in offset units)
+    assert np.all(sol.duals.row[~matched] == -sol.duals.offset)
+    assert np.all(sol.duals.row[matched] + sol.duals.offset >= 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(graphs(), st.sampled_from(["participation", "score"]))
 def test_auction_solver_reaches_the_flow_optimum(graph, objective) -> None:
     # given: a random candidate graph; capacity from none to plenty (tight, short and slack)
     seed, sub = graph
@@ -235,9 +253,10 @@ def test_unproven_answer_falls_back_to_the_flow_solver(monkeypatch: pytest.Monke
     capacity = np.full(20, 3)
     # when
     sol, solver = solve_assignment(sub, capacity, "participation")
-    # then: OR-Tools answered, with the same optimum
+    # then: OR-Tools answered, with the same optimum and duals that prove it
     assert solver == "ortools-mcf"
     assert_same_optimum(sub, sol, solve_flow(sub, capacity, "participation"))
+    assert_duals_prove(sub, sol, capacity)
 
 
 @pytest.mark.parametrize("budget", ["_BIDS_PER_ROW", "_REVERSE_SCANS_PER_PAIR", "_AUGMENT_SCANS_PER_PAIR"])
@@ -252,9 +271,10 @@ def test_exhausted_work_budget_hands_the_graph_to_the_flow_solver(
     capacity = np.random.default_rng(9).integers(1, 12, size=40)
     # when
     sol, solver = solve_assignment(sub, capacity, "participation")
-    # then: the flow solver answered, with the optimum
+    # then: the flow solver answered, with the optimum and duals that prove it
     assert solver == "ortools-mcf"
     assert_same_optimum(sub, sol, solve_flow(sub, capacity, "participation"))
+    assert_duals_prove(sub, sol, capacity)
 
 
 def test_deficient_graph_is_solved_within_budget_or_by_the_flow_solver() -> None:

@@ -152,6 +152,30 @@ def test_assign_pool_scans_a_probed_pool_to_the_optimum_with_a_true_gap() -> Non
     assert full.total_score == pytest.approx(best.total_score, abs=1e-6)
 
 
+@pytest.mark.parametrize("objective", ["participation", "score"])
+def test_assign_pool_prices_the_flow_solvers_answers_too(
+    objective: Objective, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a solver that always hands its graph to OR-Tools (as when the auction's
+    # work budget runs out), and a pool short of places
+    from matchmaker import _auction
+
+    monkeypatch.setattr(_auction, "solve_auction", lambda *_: None)
+    scorer = _scorer(400, 60, seed=15)
+    capacity = np.random.default_rng(15).integers(0, 5, 60)
+    # when the pool is matched with pricing from a thin first graph
+    res = assign_pool(
+        scorer, capacity, objective=objective, pricing_rounds=20, candidate_options={"k": 1, "mentor_k": 0}
+    )
+    # then the flow solver's answers were priced (it gives duals too) up to the optimum
+    assert res.solver == "ortools-mcf"
+    assert res.stats["pricing_rounds"] >= 1
+    assert res.stats["proven_optimal"] == 1.0
+    best = assign(scorer.matrix(), capacity, objective=objective)
+    assert len(res) == len(best)
+    assert res.total_score == pytest.approx(best.total_score, abs=1e-6)
+
+
 def test_assign_pool_keeps_locked_pairs_even_off_the_graph() -> None:
     # given a locked pair that is allowed but far from anyone's best
     scorer = _scorer(200, 60, seed=7)
@@ -193,6 +217,15 @@ def test_assign_pool_and_priced_candidates_reject_bad_input() -> None:
             assign_pool(scorer, 3, gap_tolerance=tolerance)
     with pytest.raises(ValueError, match="duals"):
         assign_pool(scorer, 3, candidate_options={"duals": (np.zeros(50), np.zeros(20))})
+    # (a first graph skips candidates' own checks: pricing checks k itself)
+    first = candidates(scorer)
+    with pytest.raises(ValueError, match=r"k must be an integer >= 1, got 0"):
+        assign_pool(scorer, 3, first_graph=first, candidate_options={"k": 0, "mentor_k": 0})
+    with pytest.raises(ValueError, match=r"mentor_k must be an integer >= 0, got -1"):
+        priced_candidates(scorer, (np.zeros(50), np.zeros(20)), mentor_k=-1)
+    other = priced_candidates(_scorer(30, 20, seed=8), (np.zeros(30), np.zeros(20))).cover
+    with pytest.raises(ValueError, match="cover must come from a scan of the same pool"):
+        priced_candidates(scorer, (np.zeros(50), np.zeros(20)), cover=other)
     with pytest.raises(ValueError, match="duals: the profit array must hold 50"):
         candidates(scorer, duals=(np.zeros(49), np.zeros(20)))
     with pytest.raises(ValueError, match="duals: the price array"):

@@ -756,6 +756,7 @@ def priced_candidates(
     """Exact pricing of every pair against ``duals``: the pairs that price out (as
     :func:`candidates` with ``duals``), the optimality gap they leave and the cover of the
     pairs not returned (see :func:`_scan_priced`)."""
+    k, mentor_k = check_int(k, "k", minimum=1), check_int(mentor_k, "mentor_k")
     pricing = _Pricing.of(scorer, duals)
     shapes = (scorer.n_mentors,), (scorer.n_mentees,)
     if cover is not None and (cover.price.shape, cover.level.shape) != shapes:

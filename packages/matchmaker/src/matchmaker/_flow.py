@@ -2,7 +2,9 @@
 
 Source -> mentee (capacity 1), mentee -> mentor (capacity 1, cost ``-score``), mentor ->
 sink (the mentor's capacity). See :func:`matchmaker.assign` for the objectives and the
-integer scaling of scores.
+integer scaling of scores. OR-Tools does not return its node potentials, so the LP duals
+of its answer (which pricing needs) are rebuilt from the matching by
+:func:`matchmaker._duals.assignment_duals`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
-from matchmaker._duals import AssignmentDuals
+from matchmaker._duals import AssignmentDuals, assignment_duals
 from matchmaker._validation import Candidates, check_magnitude, scale_exponent
 
 __all__ = ["FlowSolution", "compact_ids", "solve_flow"]
@@ -31,8 +33,8 @@ class FlowSolution:
     weights: IntArray  # per candidate pair: the score scaled by ``scale`` and rounded
     scale: float
     error_bound: float  # score units the rounding can cost against the float optimum
-    # LP duals proving the matching optimal on these pairs, when the solver gives them
-    # (the flow solver does not): pairs of ``weights`` with ``offset`` added.
+    # LP duals proving the matching optimal on these pairs (pairs of ``weights`` with
+    # ``offset`` added); None if they could not be built
     duals: AssignmentDuals | None = None
 
 
@@ -83,7 +85,12 @@ def solve_flow(sub: Candidates, residual: IntArray, objective: str) -> FlowSolut
     chosen = mcf.flows(np.arange(nr, nr + ne)) > 0
     # Same matched count under "participation"; under "score" both counts are <= nr.
     bound = (int(np.count_nonzero(chosen)) if objective == "participation" else nr) / scale
-    return FlowSolution(chosen=chosen, weights=q, scale=scale, error_bound=bound)
+    matched_col = np.full(sub.n_rows, -1, dtype=np.int64)
+    matched_col[sub.rows[chosen]] = sub.cols[chosen]
+    # as the auction's: one more match outweighs any change of score along the way
+    offset = 2 * nr * (int(np.max(np.abs(q))) + 1) + 1 if objective == "participation" else 0
+    duals = assignment_duals(sub.rows, sub.cols, q, matched_col, residual.astype(np.int64), offset=offset)
+    return FlowSolution(chosen=chosen, weights=q, scale=scale, error_bound=bound, duals=duals)
 
 
 def compact_ids(ids: IntArray, size: int) -> tuple[IntArray, IntArray]:

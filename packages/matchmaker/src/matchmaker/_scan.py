@@ -164,6 +164,8 @@ class PairBound:
         first ``stop[i]`` mentors only (every mentor by default). Rows are scanned in
         jobs of :data:`_ROWS_PER_JOB` on ``n_threads`` threads (the kernel releases the GIL).
         """
+        if per_row < 1:  # (the kernel selects among the hits beyond the kept ones)
+            raise ValueError("per_row must be at least 1")
         m = self.b_nv.shape[0]
         stop = np.full(profit.shape[0], m, dtype=np.int64) if stop is None else stop.astype(np.int64)
         rows = np.flatnonzero(np.isfinite(profit) & (stop > 0))
