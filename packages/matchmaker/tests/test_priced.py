@@ -265,3 +265,31 @@ def test_duals_of_the_flow_optimum_are_a_proof(inst, objective) -> None:
         assert np.all(duals.row[has_pairs] + shift >= 0)
         dual_value = int((duals.row[has_pairs] + shift).sum()) + int((cap * duals.col).sum()) - count * shift
     assert dual_value == int(sol.weights[sol.chosen].sum())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(1, 8),
+    edges=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), st.integers(-6, 4)), max_size=20),
+    seed=st.integers(0, 1000),
+)
+def test_longest_paths_match_bellman_ford(n: int, edges: list[tuple[int, int, int]], seed: int) -> None:
+    # given: a small graph with gains of either sign (so positive cycles happen) and floors
+    from matchmaker._duals import _longest_paths
+
+    kept = [(a, b, g) for a, b, g in edges if a < n and b < n]
+    tail, head, gain = (np.array([e[i] for e in kept], dtype=np.int64) for i in range(3))
+    floor = np.random.default_rng(seed).integers(0, 5, n).astype(np.int64)
+    # when: the smallest labels >= floor with label[head] >= label[tail] + gain are sought
+    got = _longest_paths(n, tail, head, gain, floor)
+    # then: they are plain Bellman-Ford's (n passes over every edge; still rising: a cycle)
+    label = floor.copy()
+    for _ in range(n):
+        for a, b, g in kept:
+            label[b] = max(label[b], label[a] + g)
+    rising = any(label[a] + g > label[b] for a, b, g in kept)
+    if rising:
+        assert got is None
+    else:
+        assert got is not None
+        np.testing.assert_array_equal(got, label)
