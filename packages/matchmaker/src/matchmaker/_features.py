@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from matchmaker._validation import check_int
+from matchmaker._validation import check_int, check_whole
 
 __all__ = [
     "FORMATS",
@@ -199,7 +199,7 @@ def _pack_sets(sets: Sequence[Iterable[int]] | None, n: int, size: int, name: st
             cols.append(c)
     if not cols:
         return out
-    col = _whole_numbers(cols, f"{name} ids", lo=0, hi=size - 1)
+    col = check_whole(cols, f"{name} ids", lo=0, hi=size - 1)
     bits = np.left_shift(np.uint64(1), (col % 64).astype(np.uint64))
     np.bitwise_or.at(out, (np.asarray(rows, dtype=np.int64), col // 64), bits)
     return out
@@ -210,28 +210,12 @@ _INT32_MAX = 2**31 - 1
 _MAX_LEVEL = 1000
 
 
-def _whole_numbers(values: object, name: str, *, lo: int, hi: int) -> IntArray:
-    """``values`` as int64, each a whole number in ``[lo, hi]``: no silent truncation
-    (1.9 is not skill 1), no wrap-around (2**32 is not id 0), no NaN."""
-    try:
-        arr = np.asarray(values)
-        if arr.dtype.kind not in "iu":
-            arr = arr.astype(np.float64)  # (object arrays of huge Python ints too)
-    except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"{name} must hold whole numbers") from None
-    if arr.dtype.kind == "f" and not (np.isfinite(arr).all() and (arr == np.round(arr)).all()):
-        raise ValueError(f"{name} must hold whole numbers")
-    if arr.size and (arr.min() < lo or arr.max() > hi):
-        raise ValueError(f"{name} must lie in [{lo}, {hi}]")
-    return arr.astype(np.int64)
-
-
 def _int_column(
     values: Sequence[int] | None, n: int, name: str, default: int = -1, *, lo: int = -1, hi: int = _INT32_MAX
 ) -> npt.NDArray[np.int32]:
     if values is None:
         return np.full(n, default, dtype=np.int32)
-    arr = _whole_numbers(values, name, lo=lo, hi=hi)
+    arr = check_whole(values, name, lo=lo, hi=hi)
     if arr.shape != (n,):
         raise ValueError(f"{name} must have one entry per person ({n})")
     return arr.astype(np.int32)
@@ -486,7 +470,7 @@ def _ancestors(ids: IntArray, manager_of: Mapping[int, int] | None, depth: int) 
     if manager_of is None or depth == 0:
         return out
     # checked only: a negative manager id would read as the chains' -1 padding
-    _whole_numbers(list(manager_of.values()), "manager_of ids", lo=0, hi=np.iinfo(np.int64).max)
+    check_whole(list(manager_of.values()), "manager_of ids", lo=0, hi=np.iinfo(np.int64).max)
     for r, pid in enumerate(ids.tolist()):
         cur = pid
         for d in range(depth):
@@ -595,7 +579,7 @@ def people_features(
     [0, 1]
     """
     # (ids are non-negative: -1 pads the manager chains)
-    id_arr = _whole_numbers(ids, "ids", lo=0, hi=np.iinfo(np.int64).max)
+    id_arr = check_whole(ids, "ids", lo=0, hi=np.iinfo(np.int64).max)
     if id_arr.ndim != 1:
         raise ValueError(f"ids must be one-dimensional, got shape {id_arr.shape}")
     n = id_arr.shape[0]
@@ -652,7 +636,7 @@ def people_features(
             for s in items:
                 g_rows.append(r)
                 g_items.append(s)
-    g_cols = _whole_numbers(g_items, "goals ids", lo=0, hi=n_skills - 1).tolist() if g_items else []
+    g_cols = check_whole(g_items, "goals ids", lo=0, hi=n_skills - 1).tolist() if g_items else []
     explicit = sp.csr_array((np.ones(len(g_cols), np.float32), (g_rows, g_cols)), shape=(n, n_skills))
     explicit.sum_duplicates()
     explicit.data[:] = 1.0

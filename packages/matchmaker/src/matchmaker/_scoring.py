@@ -20,7 +20,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from matchmaker._features import FORMATS, Labels, PeopleFeatures
-from matchmaker._validation import check_int, unique_ints
+from matchmaker._validation import check_int, check_whole, unique_ints
 
 __all__ = [
     "CRITERIA",
@@ -61,6 +61,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
 _MUST_DEFAULT_MIN: Mapping[str, float] = MappingProxyType({"level": 1.0, "preferences": 1.0})
 _POSITIVE = 1e-9
 _DEFAULT_GAPS = {"traditional": (1, 3), "reverse": (1, 3), "peer": (0, 0)}
+_GAP_LIMIT = 2**62  # level gaps beyond any int64 arithmetic on them are an error
 # Above this many cells the mentor x skill coverage table is looked up sparsely.
 _DENSE_COVERAGE_CELLS = 1 << 25
 # Hashed bitmap (2**24 bits = 2 MiB) in front of each pair-key set: one gather per lookup.
@@ -173,9 +174,15 @@ class ScoreModel:
         if self.kind not in _DEFAULT_GAPS:
             raise ValueError(f"kind must be one of {tuple(_DEFAULT_GAPS)}, got {self.kind!r}")
         lo_default, hi_default = _DEFAULT_GAPS[self.kind]
-        lo = lo_default if self.min_level_gap is None else _whole(self.min_level_gap, "min_level_gap")
+        lo = (
+            lo_default
+            if self.min_level_gap is None
+            else int(check_whole(self.min_level_gap, "min_level_gap", lo=-_GAP_LIMIT, hi=_GAP_LIMIT))
+        )
         hi = (
-            max(hi_default, lo) if self.max_level_gap is None else _whole(self.max_level_gap, "max_level_gap")
+            max(hi_default, lo)
+            if self.max_level_gap is None
+            else int(check_whole(self.max_level_gap, "max_level_gap", lo=-_GAP_LIMIT, hi=_GAP_LIMIT))
         )
         if lo < 0:
             raise ValueError("min_level_gap must be non-negative")
@@ -221,13 +228,6 @@ class ScoreModel:
 
 
 # --------------------------------------------------------------------------- prepared pool
-
-
-def _whole(value: float, name: str) -> int:
-    """``value`` as an int, if it is a whole number (NaN and 1.5 are not)."""
-    if not (isinstance(value, int | np.integer) or (math.isfinite(value) and float(value).is_integer())):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
-    return int(value)
 
 
 def _lookup(sorted_ids: IntArray, order: IntArray, query: npt.NDArray[np.int64]) -> IntArray:

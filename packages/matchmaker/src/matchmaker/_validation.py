@@ -150,6 +150,34 @@ def check_int(value: Any, name: str, *, minimum: int = 0, maximum: int | None = 
     return int(value)
 
 
+def check_whole(values: object, name: str, *, lo: int, hi: int) -> npt.NDArray[np.int64]:
+    """``values`` as int64, each a whole number in ``[lo, hi]``: no silent truncation
+    (1.9 is not skill 1), no wrap-around (2**32 is not id 0), no NaN. A single value comes
+    back as a 0-d array.
+
+    Raises
+    ------
+    ValueError
+        Naming ``name`` (and the value, when it is a single one) or the allowed range.
+    """
+    try:
+        arr = np.asarray(values)
+        if arr.dtype.kind not in "iu":
+            arr = arr.astype(np.float64)  # (object arrays of huge Python ints too)
+    except (TypeError, ValueError, OverflowError):
+        arr = None
+    if arr is None or (
+        arr.dtype.kind == "f" and not (np.isfinite(arr).all() and (arr == np.round(arr)).all())
+    ):
+        single = arr is not None and arr.ndim == 0
+        raise ValueError(
+            f"{name} must be a whole number, got {values!r}" if single else f"{name} must hold whole numbers"
+        )
+    if arr.size and (arr.min() < lo or arr.max() > hi):
+        raise ValueError(f"{name} must lie in [{lo}, {hi}]")
+    return arr.astype(np.int64)
+
+
 def check_magnitude(max_abs: float, name: str = "scores") -> None:
     """Reject scores so large (beyond :data:`MAX_SCORE`) that their sums could overflow.
 
