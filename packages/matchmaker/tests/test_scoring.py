@@ -299,6 +299,8 @@ def test_tz_gap_is_circular() -> None:
         ({"skill_relations": sp.csr_array(np.array([[1.0, np.nan], [0.0, 1.0]]))}, "skill_relations"),
         ({"min_level_gap": 1.5}, "min_level_gap must be a whole number"),
         ({"max_level_gap": float("nan")}, "max_level_gap must be a whole number"),
+        ({"max_level_gap": 2**70}, r"max_level_gap must lie in \[-4611686018427387904, "),
+        ({"min_level_gap": "2"}, "min_level_gap must be a whole number, got '2'"),
     ],
 )
 def test_score_model_bad_input_raises(kwargs: dict[str, object], match: str) -> None:

@@ -162,6 +162,8 @@ def check_whole(values: object, name: str, *, lo: int, hi: int) -> npt.NDArray[n
     """
     try:
         arr = np.asarray(values)
+        if arr.dtype.kind in "USO" and any(isinstance(x, str | bytes) for x in arr.ravel()):
+            raise TypeError  # ("2" is text, not a number)
         if arr.dtype.kind not in "iu":
             arr = arr.astype(np.float64)  # (object arrays of huge Python ints too)
     except (TypeError, ValueError, OverflowError):
@@ -169,7 +171,7 @@ def check_whole(values: object, name: str, *, lo: int, hi: int) -> npt.NDArray[n
     if arr is None or (
         arr.dtype.kind == "f" and not (np.isfinite(arr).all() and (arr == np.round(arr)).all())
     ):
-        single = arr is not None and arr.ndim == 0
+        single = np.isscalar(values) or (arr is not None and arr.ndim == 0)
         raise ValueError(
             f"{name} must be a whole number, got {values!r}" if single else f"{name} must hold whole numbers"
         )
