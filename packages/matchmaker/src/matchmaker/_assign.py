@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 
 from matchmaker._auction import solve_assignment
-from matchmaker._duals import AssignmentDuals
+from matchmaker._duals import AssignmentDuals, participation_offset
 from matchmaker._priced import dense_top_k, solve_dense_priced
 from matchmaker._result import MatchResult
 from matchmaker._validation import (
@@ -212,7 +212,7 @@ def assign(
             # nobody matched: every mentor costs nothing and, under participation, every
             # mentee would gain by any pair (the solver's offset: more than any score)
             top = float(np.max(np.abs(cand.scores))) if len(cand) else 0.0
-            offset = 2 * n_rows * (math.ceil(top) + 1) + 1 if objective == "participation" else 0
+            offset = participation_offset(n_rows, math.ceil(top)) if objective == "participation" else 0
             empty = AssignmentDuals(np.full(n_rows, -offset, np.int64), np.zeros(n_cols, np.int64), offset)
             duals = _score_duals(empty, 1.0, residual, free_row)
     elif dense is not None and _lsa_fits(sub, residual, free_row, objective):

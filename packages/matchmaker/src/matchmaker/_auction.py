@@ -34,7 +34,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from matchmaker._duals import AssignmentDuals
+from matchmaker._duals import AssignmentDuals, participation_offset
 from matchmaker._flow import FlowSolution, compact_ids, solve_flow
 from matchmaker._validation import Candidates, check_magnitude, scale_exponent
 
@@ -104,7 +104,7 @@ def solve_auction(sub: Candidates, residual: IntArray, objective: str) -> FlowSo
     limit = min(2.0**53, _WEIGHT_LIMIT / (2 * nr + 3))
     scale = 2.0 ** scale_exponent(limit, max_abs, cap=1000)
     q = np.rint(scores * scale).astype(np.int64)
-    offset = 2 * nr * (int(np.max(np.abs(q))) + 1) + 1 if objective == "participation" else 0
+    offset = participation_offset(nr, int(np.max(np.abs(q)))) if objective == "participation" else 0
 
     indptr = np.zeros(nr + 1, dtype=np.int64)
     np.cumsum(np.bincount(row_idx, minlength=nr), out=indptr[1:])

@@ -27,7 +27,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["AssignmentDuals", "assignment_duals"]
+__all__ = ["AssignmentDuals", "assignment_duals", "participation_offset"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -46,6 +46,13 @@ class AssignmentDuals:
     row: IntArray
     col: IntArray
     offset: int
+
+
+def participation_offset(n_rows: int, max_weight: int) -> int:
+    """What the ``"participation"`` objective adds to every pair's integer weight: more
+    than any change of score along an augmenting path (at most ``2 n_rows`` pairs of
+    weight at most ``max_weight``), so that one more match always wins."""
+    return 2 * n_rows * (max_weight + 1) + 1
 
 
 def assignment_duals(

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
-from matchmaker._duals import AssignmentDuals, assignment_duals
+from matchmaker._duals import AssignmentDuals, assignment_duals, participation_offset
 from matchmaker._validation import Candidates, check_magnitude, scale_exponent
 
 __all__ = ["FlowSolution", "compact_ids", "solve_flow"]
@@ -87,8 +87,7 @@ def solve_flow(sub: Candidates, residual: IntArray, objective: str) -> FlowSolut
     bound = (int(np.count_nonzero(chosen)) if objective == "participation" else nr) / scale
     matched_col = np.full(sub.n_rows, -1, dtype=np.int64)
     matched_col[sub.rows[chosen]] = sub.cols[chosen]
-    # as the auction's: one more match outweighs any change of score along the way
-    offset = 2 * nr * (int(np.max(np.abs(q))) + 1) + 1 if objective == "participation" else 0
+    offset = participation_offset(nr, int(np.max(np.abs(q)))) if objective == "participation" else 0
     duals = assignment_duals(sub.rows, sub.cols, q, matched_col, residual.astype(np.int64), offset=offset)
     return FlowSolution(chosen=chosen, weights=q, scale=scale, error_bound=bound, duals=duals)
 

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matchmaker._auction import solve_assignment
-from matchmaker._duals import AssignmentDuals, assignment_duals
+from matchmaker._duals import AssignmentDuals, assignment_duals, participation_offset
 from matchmaker._validation import Candidates, empty_ints
 
 __all__ = ["dense_top_k", "solve_dense_priced"]
@@ -152,8 +152,7 @@ def solve_dense_priced(
             else:
                 if big_score is None:
                     big_score = _largest_magnitude(dense)
-                # One more match must outweigh any change of score along the way.
-                offset = 2 * n * (math.ceil(big_score * scale) + 1) + 1
+                offset = participation_offset(n, math.ceil(big_score * scale))
                 if offset > _MAX_OFFSET:
                     return None
         # The solver's own duals are a proof for the whole matrix too, unless a mentee is
