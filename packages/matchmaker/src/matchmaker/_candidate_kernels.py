@@ -292,9 +292,35 @@ def csr_of_pairs(
 
 
 @numba.njit(cache=True, nogil=True)
+def largest(vals: FloatArray, n: int, count: int, scratch: FloatArray, chosen: IntArray) -> float:
+    """Positions of the ``count`` largest of ``vals[:n]`` into ``chosen[:min(n, count)]``
+    (those above the cut by position, then ties at the cut by position), and the largest
+    value left out (``-inf`` if none). ``scratch`` holds ``n`` values."""
+    if n <= count:
+        for h in range(n):
+            chosen[h] = h
+        return -np.inf
+    scratch[:n] = vals[:n]
+    cut = _select_nth(scratch, n, n - count)  # count values are at least this
+    kept = 0
+    for h in range(n):
+        if vals[h] > cut:
+            chosen[kept] = h
+            kept += 1
+    rest = -np.inf
+    for h in range(n):
+        if kept < count and vals[h] == cut:
+            chosen[kept] = h
+            kept += 1
+        elif vals[h] <= cut:
+            rest = max(rest, vals[h])
+    return rest
+
+
+@numba.njit(cache=True, nogil=True)
 def best_per_group(group: IntArray, value: FloatArray, count: int, n_groups: int) -> BoolArray:
     """Mask of the ``count`` largest values of each group (ties by position): a counting
-    sort by group, then a selection in each group larger than ``count``."""
+    sort by group, then :func:`largest` in each group."""
     n = group.shape[0]
     keep = np.zeros(n, dtype=np.bool_)
     if count <= 0:
@@ -309,24 +335,12 @@ def best_per_group(group: IntArray, value: FloatArray, count: int, n_groups: int
     for x in range(n):
         members[fill[group[x]]] = x
         fill[group[x]] += 1
-    scratch = np.empty(n)
+    values, scratch, chosen = np.empty(n), np.empty(n), np.empty(n, np.int64)
     for g in range(n_groups):
-        lo, hi = start[g], start[g + 1]
-        size = hi - lo
-        if size <= count:
-            for t in range(lo, hi):
-                keep[members[t]] = True
-            continue
+        lo, size = start[g], start[g + 1] - start[g]
         for t in range(size):
-            scratch[t] = value[members[lo + t]]
-        cut = _select_nth(scratch, size, size - count)  # count values are at least this
-        kept = 0
-        for t in range(lo, hi):
-            if value[members[t]] > cut:
-                keep[members[t]] = True
-                kept += 1
-        for t in range(lo, hi):
-            if kept < count and value[members[t]] == cut:
-                keep[members[t]] = True
-                kept += 1
+            values[t] = value[members[lo + t]]
+        largest(values, size, count, scratch, chosen)
+        for h in range(min(size, count)):
+            keep[members[lo + chosen[h]]] = True
     return keep

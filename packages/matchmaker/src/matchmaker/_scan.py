@@ -34,7 +34,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from matchmaker._candidate_kernels import _popcount, _select_nth
+from matchmaker._candidate_kernels import _popcount, largest
 from matchmaker._scoring import Scorer
 
 IntArray = npt.NDArray[np.int64]
@@ -294,6 +294,7 @@ def bound_scan(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
     hit_j = np.empty(m, np.int64)
     hit_v = np.empty(m)
     scratch = np.empty(m)
+    chosen = np.empty(m, np.int64)
     dice = np.empty(max_nv + 1)  # 2 w_values / (|A| + |B|) by |B|
     # columns of partial[c + 1] that hold the current mentee's sums (a mentee whose
     # leading classes are the previous one's reuses them, extending them if it scans further)
@@ -349,21 +350,6 @@ def bound_scan(  # noqa: PLR0917 - a numba kernel takes its arrays positionally
                 hit_v[n_hit] = excess
                 n_hit += 1
         counts[x] = n_hit
-        rest[x] = -np.inf
-        if n_hit <= cap:
-            for h in range(n_hit):
-                out[x, h] = hit_j[h]
-            continue
-        scratch[:n_hit] = hit_v[:n_hit]
-        cut = _select_nth(scratch, n_hit, n_hit - cap)  # cap hits are at least this
-        kept = 0
-        for h in range(n_hit):
-            if hit_v[h] > cut:
-                out[x, kept] = hit_j[h]
-                kept += 1
-        for h in range(n_hit):
-            if kept < cap and hit_v[h] == cut:
-                out[x, kept] = hit_j[h]
-                kept += 1
-            elif hit_v[h] <= cut:
-                rest[x] = max(rest[x], hit_v[h])
+        rest[x] = largest(hit_v, n_hit, cap, scratch, chosen)
+        for h in range(min(n_hit, cap)):
+            out[x, h] = hit_j[chosen[h]]
