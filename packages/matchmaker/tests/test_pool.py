@@ -298,6 +298,23 @@ _KINDS: list[dict[str, Any]] = [
 ]
 
 
+def _pool_with_duals(
+    n: int, m: int, seed: int, model: int, *, locked_share: float, price_top: float
+) -> tuple[Scorer, np.ndarray, np.ndarray]:
+    """A random pool under score model ``_KINDS[model]`` (plus two preferred and two
+    avoided pairs), and random duals: profits in [0, 1], some locked (+inf), prices in
+    [0, price_top]."""
+    mentees, mentors = synthetic_pool(n, m, rng=np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, [n, m], size=(4, 2))
+    pairs = np.column_stack([mentees.ids[picks[:, 0]], mentors.ids[picks[:, 1]]])
+    model_options = {**_KINDS[model], "preferred_pairs": pairs[:2], "avoided_pairs": pairs[2:]}
+    scorer = Scorer(ScoreModel(**model_options), mentees, mentors)
+    profit = rng.uniform(0.0, 1.0, n)
+    profit[rng.random(n) < locked_share] = np.inf  # locked mentees never price out
+    return scorer, profit, rng.uniform(0.0, price_top, m)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     n=st.integers(1, 40),
@@ -312,16 +329,8 @@ def test_scan_flags_every_pair_that_prices_out(
     # given random duals around the scores of a random pool, under several score models
     # (reverse kind, must-filters, preferred and avoided pairs, no language rule, related
     # skills)
-    mentees, mentors = synthetic_pool(n, m, rng=np.random.default_rng(seed))
-    rng = np.random.default_rng(seed)
-    picks = rng.integers(0, [n, m], size=(4, 2))
-    pairs = np.column_stack([mentees.ids[picks[:, 0]], mentors.ids[picks[:, 1]]])
-    model_options = {**_KINDS[model], "preferred_pairs": pairs[:2], "avoided_pairs": pairs[2:]}
-    scorer = Scorer(ScoreModel(**model_options), mentees, mentors)
+    scorer, profit, price = _pool_with_duals(n, m, seed, model, locked_share=0.2, price_top=price_top)
     dense = scorer.matrix()
-    profit = rng.uniform(0.0, 1.0, n)
-    profit[rng.random(n) < 0.2] = np.inf  # locked mentees never price out
-    price = rng.uniform(0.0, price_top, m)
     bound = PairBound.of(scorer)
     assert bound is not None
     # when every pair is scanned
@@ -403,12 +412,7 @@ def test_a_full_pricing_scan_covers_every_pair_it_leaves_out(  # noqa: PLR0917 -
 ) -> None:
     # given random duals of a random pool under several score models, and few pairs kept
     # per mentee (so that rows overflow the scan's buffer)
-    mentees, mentors = synthetic_pool(n, m, rng=np.random.default_rng(seed))
-    scorer = Scorer(ScoreModel(**_KINDS[model]), mentees, mentors)
-    rng = np.random.default_rng(seed)
-    profit = rng.uniform(0.0, 1.0, n)
-    profit[rng.random(n) < 0.1] = np.inf
-    price = rng.uniform(0.0, 0.3, m)
+    scorer, profit, price = _pool_with_duals(n, m, seed, model, locked_share=0.1, price_top=0.3)
     # when every pair is priced, near misses within the margin returned too
     priced = priced_candidates(scorer, (profit, price), k=k, mentor_k=0, cover_margin=margin)
     # then every allowed pair left out scores at most the cover's level plus its price
