@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from matchmaker import ScoreModel, Scorer, assign, assign_pool, candidates, synthetic_pool
+from matchmaker import PeopleFeatures, ScoreModel, Scorer, assign, assign_pool, candidates, synthetic_pool
 from matchmaker._assign import Objective
 from matchmaker._candidates import priced_candidates
 from matchmaker._scan import PairBound
@@ -160,7 +161,7 @@ def test_assign_pool_prices_the_flow_solvers_answers_too(
     # work budget runs out), and a pool short of places
     from matchmaker import _auction
 
-    monkeypatch.setattr(_auction, "solve_auction", lambda *_: None)
+    monkeypatch.setattr(_auction, "solve_auction", lambda *_, **__: None)
     scorer = _scorer(400, 60, seed=15)
     capacity = np.random.default_rng(15).integers(0, 5, 60)
     # when the pool is matched with pricing from a thin first graph
@@ -396,6 +397,35 @@ def test_scan_bounds_a_criterion_with_too_many_classes_by_its_weight(monkeypatch
     assert want
     assert want <= set(zip(i.tolist(), j.tolist(), strict=True))
     assert bound.flat.shape[0] == 5  # one entry per tabled criterion
+
+
+def _wide_values(people: PeopleFeatures, rng: np.random.Generator) -> PeopleFeatures:
+    """``people`` holding three work values each among 64..189, so none in the first
+    word of the bitset."""
+    bits = np.zeros((people.values.shape[0], 3), np.uint64)
+    for row, chosen in enumerate(rng.integers(64, 190, size=(bits.shape[0], 3))):
+        for value in chosen:
+            bits[row, value // 64] |= np.uint64(1) << np.uint64(value % 64)
+    return dataclasses.replace(people, values=bits, n_values=192)
+
+
+def test_scan_reads_every_word_of_work_values() -> None:
+    # given a pool whose work values all lie beyond the first 64 (a three-word bitset),
+    # scored on values alone
+    mentees, mentors = synthetic_pool(30, 20, rng=np.random.default_rng(3))
+    rng = np.random.default_rng(3)
+    scorer = Scorer(
+        ScoreModel(weights={"values": 1}, require_shared_language=False),
+        _wide_values(mentees, rng),
+        _wide_values(mentors, rng),
+    )
+    dense = scorer.matrix()
+    assert (dense > 0).any()
+    # when every pair is priced at profit 0 and price 0
+    flags = PairBound.of(scorer).flag(np.zeros(30), np.zeros(20), gain=1e-9, per_row=20)
+    # then exactly the pairs sharing a value are flagged (the bound is exact here)
+    want = {(int(a), int(b)) for a, b in np.argwhere(dense > 1e-9)}
+    assert set(zip(flags.mentee.tolist(), flags.mentor.tolist(), strict=True)) == want
 
 
 @settings(max_examples=40, deadline=None)
