@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matchmaker import _auction, assign
+from matchmaker._assign import Objective, assign_from
 from matchmaker._auction import solve_assignment, solve_auction
 from matchmaker._flow import FlowSolution, solve_flow
 from matchmaker._validation import Candidates, as_candidates
@@ -295,3 +298,75 @@ def test_huge_score_range_keeps_weights_in_range() -> None:
     assert res.solver == "auction+ssp"
     assert len(res) == 60
     assert_lp_optimal(res, dense, np.full(15, 4), "participation")
+
+
+# ----------------------------------------------------------------------------- warm start
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    data=instances(max_n=12, max_m=6, forbid=0.3),
+    objective=st.sampled_from(["participation", "score"]),
+    seed=st.integers(0, 10_000),
+    share=st.sampled_from([0.3, 0.7, 1.0]),
+)
+def test_a_re_solve_from_an_earlier_optimum_is_optimal(
+    data: tuple[np.ndarray, np.ndarray], objective: Objective, seed: int, share: float
+) -> None:
+    # given the optimum of a random part of the allowed pairs (ties, negative scores,
+    # zero capacities), the way a pricing round re-solves a graph it extended
+    scores, cap = data
+    rng = np.random.default_rng(seed)
+    part = np.where(rng.random(scores.shape) < share, scores, -np.inf)
+    earlier = assign(allowed_pairs(part), cap, objective=objective)
+    # when the whole graph is solved from it
+    res = assign_from(allowed_pairs(scores), cap, objective=objective, locked=(), warm=earlier)
+    # then the answer is the optimum over every pair, with duals that prove it
+    assert_lp_optimal(res, scores, cap, objective)
+    assert res.duals is not None
+    profit, price = res.duals
+    with np.errstate(invalid="ignore"):
+        assert not np.any(scores - profit[:, None] - price[None, :] > 1e-9)
+
+
+def test_a_re_solve_with_a_few_pairs_more_needs_no_auction(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given the optimum of a tight 3,000 x 800 graph, and a dozen pairs added to it
+    sub = random_graph(4, 3_000, 800, 8, decimals=3)
+    graph = sp.csr_array((sub.scores, (sub.rows, sub.cols)), shape=sub.shape)
+    cap = np.random.default_rng(4).integers(1, 6, 800)
+    earlier = assign(graph, cap)
+    rng = np.random.default_rng(5)
+    added = (rng.integers(0, 3_000, 12), rng.integers(0, 800, 12))
+    extra = sp.csr_array((rng.random(12), added), shape=sub.shape)
+    bigger = sp.csr_array(graph.maximum(extra))
+    cold = assign(bigger, cap)
+
+    # when it is re-solved from that optimum (with the auction unavailable)
+    def no_auction(*_: object) -> None:
+        raise AssertionError("the warm start fell back to the auction")
+
+    monkeypatch.setattr(_auction, "_auction_prices", no_auction)
+    warm = assign_from(bigger, cap, objective="participation", locked=(), warm=earlier)
+    # then the augmenting paths alone reach the same optimum
+    assert warm.solver == "auction+ssp"
+    assert len(warm) == len(cold)
+    assert warm.total_score == pytest.approx(cold.total_score, abs=1e-9)
+
+
+def test_a_re_solve_from_a_useless_start_falls_back_to_the_auction() -> None:
+    # given a "previous optimum" whose prices are absurd and whose matching is random
+    sub = random_graph(6, 2_000, 500, 6, decimals=2)
+    graph = sp.csr_array((sub.scores, (sub.rows, sub.cols)), shape=sub.shape)
+    cap = np.random.default_rng(6).integers(1, 5, 500)
+    cold = assign(graph, cap)
+    rng = np.random.default_rng(7)
+    junk = dataclasses.replace(
+        cold,
+        pairs=np.column_stack([np.arange(2_000), rng.integers(0, 500, 2_000)]),
+        duals=(np.zeros(2_000), rng.uniform(0, 1e6, 500)),
+    )
+    # when the graph is solved from it
+    res = assign_from(graph, cap, objective="participation", locked=(), warm=junk)
+    # then the answer is still the optimum
+    assert len(res) == len(cold)
+    assert res.total_score == pytest.approx(cold.total_score, abs=1e-9)

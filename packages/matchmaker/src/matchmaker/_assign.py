@@ -24,7 +24,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 
-from matchmaker._auction import solve_assignment
+from matchmaker._auction import WarmStart, solve_assignment
 from matchmaker._duals import AssignmentDuals, participation_offset
 from matchmaker._priced import dense_top_k, solve_dense_priced
 from matchmaker._result import MatchResult
@@ -167,6 +167,25 @@ def assign(
     >>> assign(scores, [1, 1], objective="score").pairs.tolist()
     [[0, 1], [1, 0]]
     """
+    return assign_from(scores, mentor_capacity, objective=objective, locked=locked, warm=None)
+
+
+def assign_from(
+    scores: Any,
+    mentor_capacity: Any,
+    *,
+    objective: Objective,
+    locked: Iterable[tuple[int, int]],
+    warm: MatchResult | None,
+) -> MatchResult:
+    """:func:`assign`, re-solving from ``warm``: an optimal answer with duals on a
+    subgraph of ``scores`` (a pricing round's last graph).
+
+    Its mentor prices and matching start the augmenting paths at once (no auction):
+    only the mentees that the added pairs tempt away, and the mentors they leave, are
+    searched again. The answer is proved optimal on ``scores`` as always; should the
+    warm start not finish within its work budget, the cold solve runs.
+    """
     dense = None if is_sparse(scores) else as_dense_scores(scores, name="scores")
     if dense is None:
         cand = as_candidates(scores, name="scores")
@@ -219,7 +238,7 @@ def assign(
         rows, cols = _solve_lsa(sub, residual, free_row)
         bound, solver = 0.0, "scipy-lsa"
     else:
-        sol, solver = solve_assignment(sub, residual, objective)
+        sol, solver = solve_assignment(sub, residual, objective, warm=_warm_start(warm, n_rows))
         chosen = np.flatnonzero(sol.chosen)
         rows, cols, bound = sub.rows[chosen], sub.cols[chosen], sol.error_bound
         duals = None if sol.duals is None else _score_duals(sol.duals, sol.scale, residual, free_row)
@@ -439,6 +458,15 @@ def _solve_lsa(
     c = slot_col[c]
     ok = allowed[r, c]
     return row_ids[r[ok]].astype(np.int64), col_ids[c[ok]].astype(np.int64)
+
+
+def _warm_start(warm: MatchResult | None, n_rows: int) -> WarmStart | None:
+    """Each mentee's mentor and each mentor's price in ``warm`` (``None`` without duals)."""
+    if warm is None or warm.duals is None:
+        return None
+    mentor_of = np.full(n_rows, -1, dtype=np.int64)
+    mentor_of[warm.pairs[:, 0]] = warm.pairs[:, 1]
+    return WarmStart(mentor_of=mentor_of, price=warm.duals[1])
 
 
 def _score_duals(

@@ -30,6 +30,8 @@ References
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
 import numpy.typing as npt
@@ -38,7 +40,7 @@ from matchmaker._duals import AssignmentDuals, participation_offset
 from matchmaker._flow import FlowSolution, compact_ids, solve_flow
 from matchmaker._validation import Candidates, check_magnitude, scale_exponent
 
-__all__ = ["solve_assignment", "solve_auction"]
+__all__ = ["WarmStart", "solve_assignment", "solve_auction"]
 
 IntArray = npt.NDArray[np.int64]
 IntLike = int | np.int64  # kernels mix Python ints and int64 scalars read from arrays
@@ -64,21 +66,35 @@ _AUGMENT_SCANS_PER_PAIR = 12
 _MIN_BUDGET = 200_000  # small problems are cheap whatever they do
 
 
-def solve_assignment(sub: Candidates, residual: IntArray, objective: str) -> tuple[FlowSolution, str]:
+class WarmStart(NamedTuple):
+    """An earlier optimum to re-solve from: each mentee's mentor (``-1``: none) and each
+    mentor's price, in the caller's indices and score units."""
+
+    mentor_of: IntArray
+    price: npt.NDArray[np.float64]
+
+
+def solve_assignment(
+    sub: Candidates, residual: IntArray, objective: str, *, warm: WarmStart | None = None
+) -> tuple[FlowSolution, str]:
     """Optimal assignment of the candidate pairs, and the name of the solver that proved it.
 
     The augmenting-path solver answers when its duals prove the optimum; otherwise the
     OR-Tools flow solver does.
     """
-    solved = solve_auction(sub, residual, objective)
+    solved = solve_auction(sub, residual, objective, warm=warm)
     if solved is not None:
         return solved, "auction+ssp"
     return solve_flow(sub, residual, objective), "ortools-mcf"  # pragma: no cover - a safety net
 
 
-def solve_auction(sub: Candidates, residual: IntArray, objective: str) -> FlowSolution | None:
+def solve_auction(
+    sub: Candidates, residual: IntArray, objective: str, *, warm: WarmStart | None = None
+) -> FlowSolution | None:
     """Optimal assignment of the candidate pairs, as :func:`matchmaker._flow.solve_flow`.
 
+    With ``warm``, the augmenting paths start from its prices and matching instead of
+    an auction's (and fall back to the auction if they run out of work budget).
     Returns ``None`` when a work budget runs out, or when the final duals do not prove
     the answer optimal (never seen); the caller then uses the flow solver.
     """
@@ -112,6 +128,20 @@ def solve_auction(sub: Candidates, residual: IntArray, objective: str) -> FlowSo
     np.cumsum(degree, out=col_ptr[1:])
     graph = (indptr, col_idx, col_ptr, *_by_column(row_idx, col_idx, col_ptr))
 
+    scan_budget = max(_MIN_BUDGET, _AUGMENT_SCANS_PER_PAIR * q.shape[0])
+    match = None
+    if warm is not None and q.shape[0]:
+        # the earlier optimum's prices (in this solve's integer units) and its matching
+        # (a price above every weight means nothing: clipped, so any input stays in range)
+        known = np.nan_to_num(warm.price[col_ids], nan=0.0, posinf=0.0) * scale
+        prices = np.rint(np.clip(known, 0.0, float(q.max() + offset))).astype(np.int64)
+        local = np.full(sub.n_cols, -1, dtype=np.int64)
+        local[col_ids] = np.arange(nc)
+        had = warm.mentor_of[row_ids]
+        guess = np.where(had >= 0, local[np.maximum(had, 0)], -1)
+        match, augmented = _augment(*graph, q + offset, cap, first_place, prices, guess, scan_budget)
+        if not augmented or not _proves_optimal(indptr, col_idx, q + offset, cap, match, prices):
+            match = None
     spread = int(q.max() - q.min()) if q.shape[0] else 0
     # The auction sees plain weights; staying unmatched costs twice the spread under
     # "participation" (a guess at prices only: the exact offset is enforced below).
@@ -119,15 +149,15 @@ def solve_auction(sub: Candidates, residual: IntArray, objective: str) -> FlowSo
     eps_last = max(1, spread >> _EPS_LAST_SHIFT)
     eps_first = max(eps_last, spread >> _EPS_FIRST_SHIFT)
     budget = (max(_MIN_BUDGET, _BIDS_PER_ROW * nr), max(_MIN_BUDGET, _REVERSE_SCANS_PER_PAIR * q.shape[0]))
-    prices, guess, priced = _auction_prices(
-        *graph, q, first_place, guess_unmatched, eps_first, eps_last, _EPS_FACTOR, *budget
-    )
-    if not priced:
-        return None
-    scan_budget = max(_MIN_BUDGET, _AUGMENT_SCANS_PER_PAIR * q.shape[0])
-    match, augmented = _augment(*graph, q + offset, cap, first_place, prices, guess, scan_budget)
-    if not augmented or not _proves_optimal(indptr, col_idx, q + offset, cap, match, prices):
-        return None
+    if match is None:
+        prices, guess, priced = _auction_prices(
+            *graph, q, first_place, guess_unmatched, eps_first, eps_last, _EPS_FACTOR, *budget
+        )
+        if not priced:
+            return None
+        match, augmented = _augment(*graph, q + offset, cap, first_place, prices, guess, scan_budget)
+        if not augmented or not _proves_optimal(indptr, col_idx, q + offset, cap, match, prices):
+            return None
     chosen_local = match[row_idx] == col_idx
     chosen = np.zeros(len(sub), dtype=bool)
     if order is None:

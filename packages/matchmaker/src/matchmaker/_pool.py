@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from matchmaker._assign import Objective, assign
+from matchmaker._assign import Objective, assign, assign_from
 from matchmaker._candidates import PricingCover, _assemble, candidates, priced_candidates
 from matchmaker._result import MatchResult
 from matchmaker._scan import PairBound
@@ -42,6 +42,11 @@ __all__ = ["assign_pool"]
 # The first pricing scan also adds each mentee's pairs this close to pricing out (score
 # units), so that later rounds need only re-price the mentors whose price fell by more.
 _COVER_MARGIN = 0.05
+# A re-solve starts from the last optimum when the round added at most this share of
+# the graph's pairs. Measured at 100,000 x 25,000: the later rounds add 0.3 % or less
+# and re-solve in 0.25-0.8 s instead of 1.3-2 s; the first adds ~80 %, and from the old
+# optimum so many mentees move that the augmenting paths run out of budget.
+_WARM_SHARE = 0.05
 
 
 def assign_pool(
@@ -180,8 +185,9 @@ def assign_pool(
         if proven or within or round_no > pricing_rounds:
             break
         rounds, added = rounds + 1, added + priced.graph.nnz
+        warm = result if priced.graph.nnz <= _WARM_SHARE * graph.nnz else None
         graph = _union(graph, priced.graph)
-        result = assign(graph, mentor_capacity, objective=objective, locked=locks)
+        result = assign_from(graph, mentor_capacity, objective=objective, locked=locks, warm=warm)
     stats = {
         **result.stats,
         "pricing_rounds": float(rounds),
