@@ -30,8 +30,8 @@ logger = logging.getLogger(__name__)
 DENSE_CELLS_LIMIT = 4_000_000
 # Re-solves with priced pairs for pools above it, at most (they stop once the certified gap
 # is within 1e-6 of the total fit): at 20,000 x 5,000 two reach that (1.1 s). Only the first
-# pricing scans every pair (~6 s at 100,000 x 25,000, then ~3 s a round: 5 rounds certify
-# within 3e-6 there in ~23 s; the total fit stops moving after 3).
+# pricing scans every pair (4-5 s at 100,000 x 25,000, then ~1.5 s a round: 3 rounds certify
+# within 2.5e-7 there in 13-16 s).
 PRICING_ROUNDS = 5
 STABLE_LIST_LENGTH = 20
 

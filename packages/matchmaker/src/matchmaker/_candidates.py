@@ -948,7 +948,7 @@ def candidates(
     ``n_exact=64`` gives 0.92 %, ``k=16`` 0.89 %, ``probes=256, n_exact=64`` 0.79 %. At
     100,000 x 25,000 the default setting takes 1.3 s wall / 2.2 s CPU on a quiet
     shared 2-core machine and up to 2.9 s wall in its slow hours (``probes=64``: 1.1 s);
-    a pricing round (a scan of every pair) about 4 s more, plus a second solve.
+    a pricing round (a scan of every pair) 4-5 s more, plus a second solve.
 
     References
     ----------
