@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import numpy.typing as npt
@@ -11,7 +12,16 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from matchmaker import PeopleFeatures, ScoreModel, Scorer, assign, assign_pool, candidates, synthetic_pool
+from matchmaker import (
+    PeopleFeatures,
+    ScoreModel,
+    Scorer,
+    _pool,
+    assign,
+    assign_pool,
+    candidates,
+    synthetic_pool,
+)
 from matchmaker._assign import Objective
 from matchmaker._candidates import priced_candidates
 from matchmaker._scan import PairBound
@@ -241,12 +251,14 @@ def test_assign_pool_and_priced_candidates_reject_bad_input() -> None:
     objective=st.sampled_from(["participation", "score"]),
     max_cap=st.integers(1, 4),
     n_locked=st.integers(0, 2),
+    warm_share=st.sampled_from([0.0, 1.0]),
 )
 def test_assign_pool_equals_the_dense_optimum(  # noqa: PLR0917 - hypothesis passes each drawn value
-    n: int, m: int, seed: int, objective: Objective, max_cap: int, n_locked: int
+    n: int, m: int, seed: int, objective: Objective, max_cap: int, n_locked: int, warm_share: float
 ) -> None:
     # given a random small pool (often short of places: some mentees stay unmatched),
-    # a thin first graph and a few locked allowed pairs
+    # a thin first graph and a few locked allowed pairs; every re-solve starts cold, or
+    # every one from the last optimum
     scorer = _scorer(n, m, seed=seed)
     rng = np.random.default_rng(seed)
     capacity = rng.integers(0, max_cap + 1, m)
@@ -258,10 +270,11 @@ def test_assign_pool_equals_the_dense_optimum(  # noqa: PLR0917 - hypothesis pas
         if room:
             locked.append((int(i), int(room[0])))
     # when it is matched by pricing until nothing prices out
-    res = assign_pool(
-        scorer, capacity, objective=objective, locked=locked, pricing_rounds=50,
-        candidate_options={"k": 1, "mentor_k": 0},
-    )  # fmt: skip
+    with mock.patch.object(_pool, "_WARM_SHARE", warm_share):
+        res = assign_pool(
+            scorer, capacity, objective=objective, locked=locked, pricing_rounds=50,
+            candidate_options={"k": 1, "mentor_k": 0},
+        )  # fmt: skip
     # then it is proven optimal and equals the solve over every pair
     best = assign(dense, capacity, objective=objective, locked=locked)
     assert res.stats["proven_optimal"] == 1.0 or res.duals is None

@@ -44,7 +44,7 @@ __all__ = ["assign_pool"]
 _COVER_MARGIN = 0.05
 # A re-solve starts from the last optimum when the round added at most this share of
 # the graph's pairs. Measured at 100,000 x 25,000: the later rounds add 0.3 % or less
-# and re-solve in 0.25-0.8 s instead of 1.3-2 s; the first adds ~80 %, and from the old
+# and re-solve in 0.25-0.7 s instead of 1.3-2.2 s; the first adds ~80 %, and from the old
 # optimum so many mentees move that the augmenting paths run out of budget.
 _WARM_SHARE = 0.05
 
