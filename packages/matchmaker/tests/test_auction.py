@@ -353,7 +353,7 @@ def test_a_re_solve_with_a_few_pairs_more_needs_no_auction(monkeypatch: pytest.M
     assert warm.total_score == pytest.approx(cold.total_score, abs=1e-9)
 
 
-def test_a_re_solve_from_a_useless_start_falls_back_to_the_auction() -> None:
+def test_a_re_solve_from_a_useless_start_is_still_optimal() -> None:
     # given a "previous optimum" whose prices are absurd and whose matching is random
     sub = random_graph(6, 2_000, 500, 6, decimals=2)
     graph = sp.csr_array((sub.scores, (sub.rows, sub.cols)), shape=sub.shape)
