@@ -129,6 +129,14 @@ def solve_auction(
     graph = (indptr, col_idx, col_ptr, *_by_column(row_idx, col_idx, col_ptr))
 
     scan_budget = max(_MIN_BUDGET, _AUGMENT_SCANS_PER_PAIR * q.shape[0])
+
+    def augmented_from(prices: IntArray, guess: IntArray) -> IntArray | None:
+        """The matching the augmenting paths reach from ``prices`` (updated in place to
+        the final duals) and ``guess``, if they finish and their duals prove it."""
+        match, augmented = _augment(*graph, q + offset, cap, first_place, prices, guess, scan_budget)
+        proved = augmented and _proves_optimal(indptr, col_idx, q + offset, cap, match, prices)
+        return match if proved else None
+
     match = None
     if warm is not None and q.shape[0]:
         # the earlier optimum's prices (in this solve's integer units) and its matching
@@ -138,25 +146,23 @@ def solve_auction(
         local = np.full(sub.n_cols, -1, dtype=np.int64)
         local[col_ids] = np.arange(nc)
         had = warm.mentor_of[row_ids]
-        guess = np.where(had >= 0, local[np.maximum(had, 0)], -1)
-        match, augmented = _augment(*graph, q + offset, cap, first_place, prices, guess, scan_budget)
-        if not augmented or not _proves_optimal(indptr, col_idx, q + offset, cap, match, prices):
-            match = None
-    spread = int(q.max() - q.min()) if q.shape[0] else 0
-    # The auction sees plain weights; staying unmatched costs twice the spread under
-    # "participation" (a guess at prices only: the exact offset is enforced below).
-    guess_unmatched = int(q.min()) - 2 * spread - 1 if objective == "participation" else 0
-    eps_last = max(1, spread >> _EPS_LAST_SHIFT)
-    eps_first = max(eps_last, spread >> _EPS_FIRST_SHIFT)
-    budget = (max(_MIN_BUDGET, _BIDS_PER_ROW * nr), max(_MIN_BUDGET, _REVERSE_SCANS_PER_PAIR * q.shape[0]))
+        match = augmented_from(prices, np.where(had >= 0, local[np.maximum(had, 0)], -1))
     if match is None:
+        spread = int(q.max() - q.min()) if q.shape[0] else 0
+        # The auction sees plain weights; staying unmatched costs twice the spread under
+        # "participation" (a guess at prices only: the exact offset is enforced below).
+        guess_unmatched = int(q.min()) - 2 * spread - 1 if objective == "participation" else 0
+        eps_last = max(1, spread >> _EPS_LAST_SHIFT)
+        eps_first = max(eps_last, spread >> _EPS_FIRST_SHIFT)
+        budget = (
+            max(_MIN_BUDGET, _BIDS_PER_ROW * nr),
+            max(_MIN_BUDGET, _REVERSE_SCANS_PER_PAIR * q.shape[0]),
+        )
         prices, guess, priced = _auction_prices(
             *graph, q, first_place, guess_unmatched, eps_first, eps_last, _EPS_FACTOR, *budget
         )
-        if not priced:
-            return None
-        match, augmented = _augment(*graph, q + offset, cap, first_place, prices, guess, scan_budget)
-        if not augmented or not _proves_optimal(indptr, col_idx, q + offset, cap, match, prices):
+        match = augmented_from(prices, guess) if priced else None
+        if match is None:
             return None
     chosen_local = match[row_idx] == col_idx
     chosen = np.zeros(len(sub), dtype=bool)

@@ -17,7 +17,7 @@ mentors adds
 
 The tables and the first word of work values are summed in one loop over the mentors,
 on unsigned indices (a signed index makes the compiler guard every lookup against
-negative indices, which costs twice the time of the lookups).
+negative indices, which doubles the time of the lookups).
 
 Hard rules and must-filters are left out except the shared-language rule (a table entry
 of ``-inf``); the reverse kind's level criterion is bounded by its level-window factor
